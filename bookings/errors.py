@@ -1,0 +1,101 @@
+"""Why a booking is refused: one typed error per reason, each with a stable code.
+
+Every interface maps these to its own form: a form error in the portal, a
+problem document in the API (409 for a full bay), a result in a task.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingError(Exception):
+    code = "booking_refused"
+    default_message = _("This booking is not possible.")
+    http_status = 422
+
+    def __init__(self, message=None, **details):
+        self.message = str(message or self.default_message)
+        self.details = details
+        super().__init__(self.message)
+
+
+class EndBeforeStart(BookingError):
+    code = "end_before_start"
+    default_message = _("The booking must end after it starts.")
+
+
+class InThePast(BookingError):
+    code = "in_the_past"
+    default_message = _("This time has already passed.")
+
+
+class TooFarAhead(BookingError):
+    code = "too_far_ahead"
+    default_message = _("This bay cannot be booked that far ahead.")
+
+
+class TooLate(BookingError):
+    code = "too_late"
+    default_message = _("It is too late to book this time.")
+
+
+class StayTooLong(BookingError):
+    code = "stay_too_long"
+    default_message = _("The stay is longer than this zone allows.")
+
+
+class NotOnGrid(BookingError):
+    code = "not_on_grid"
+    default_message = _("Bookings start and end on whole minutes.")
+
+
+class OutsideWindow(BookingError):
+    code = "outside_window"
+    default_message = _("The bay is not open for loading at this time.")
+
+
+class ZeroEmissionOnly(BookingError):
+    code = "zero_emission_only"
+    default_message = _("At this time the bay is open to zero-emission vehicles only.")
+
+
+class BayClosed(BookingError):
+    code = "bay_closed"
+    default_message = _("The bay is closed at this time.")
+
+
+class VehicleTooLong(BookingError):
+    code = "vehicle_too_long"
+    default_message = _("The vehicle is too long for this bay.")
+
+
+class VehicleTooHeavy(BookingError):
+    code = "vehicle_too_heavy"
+    default_message = _("The vehicle is too heavy for this zone.")
+
+
+class BayInactive(BookingError):
+    code = "bay_inactive"
+    default_message = _("This bay is not in use.")
+
+
+class BayFull(BookingError):
+    code = "bay_full"
+    default_message = _("The bay is full at this time.")
+    http_status = 409
+
+
+class VehicleBusy(BookingError):
+    code = "vehicle_busy"
+    default_message = _("This vehicle is already booked elsewhere at this time.")
+    http_status = 409
+
+
+class InvalidLocalTime(BookingError):
+    code = "invalid_local_time"
+    default_message = _("This local time does not exist or happens twice.")
+
+
+class InvalidState(BookingError):
+    code = "invalid_state"
+    default_message = _("The booking cannot change from its current status.")
+    http_status = 409

@@ -1,0 +1,167 @@
+"""Reads: availability of bays, built from windows, closures and bookings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+
+from places import localtime
+from places.models import Closure, LoadingBay, TimeWindow
+
+from .models import Booking
+from .occupancy import BayDay, BayLimits
+
+
+def to_cm(metres: Decimal | float) -> int:
+    return int(round(Decimal(str(metres)) * 100))
+
+
+def grid_minutes() -> int:
+    return settings.VENSTER["GRID_MINUTES"]
+
+
+def bay_limits(bay: LoadingBay) -> BayLimits:
+    zone = bay.zone
+    return BayLimits(
+        kerb_cm=to_cm(bay.kerb_length_m),
+        max_vehicles=bay.max_vehicles,
+        max_vehicle_cm=min(to_cm(bay.max_vehicle_length_m), to_cm(zone.max_vehicle_length_m)),
+        buffer_minutes=zone.buffer_minutes,
+    )
+
+
+def bay_days(
+    bays: Iterable[LoadingBay], day: dt.date, *, exclude_booking_id: int | None = None
+) -> dict[int, BayDay]:
+    """Each bay's day: its windows (its own, else its zone's), closures and occupying bookings.
+
+    Bays must come with their zone (select_related). Three queries for any number of bays.
+    """
+    bays = list(bays)
+    minutes = localtime.day_minutes(day)
+    result = {bay.pk: BayDay(bay_limits(bay), minutes) for bay in bays}
+    _add_windows(bays, day, result)
+    _add_closures(bays, day, result)
+    _add_bookings(bays, day, result, exclude_booking_id)
+    return result
+
+
+def _add_windows(bays, day, result):
+    zone_ids = {bay.zone_id for bay in bays}
+    windows = TimeWindow.objects.filter(weekday=day.weekday()).filter(
+        bay__in=[b.pk for b in bays]
+    ) | TimeWindow.objects.filter(weekday=day.weekday(), zone__in=zone_ids)
+    by_bay, by_zone = defaultdict(list), defaultdict(list)
+    for window in windows:
+        (by_bay[window.bay_id] if window.bay_id else by_zone[window.zone_id]).append(window)
+    for bay in bays:
+        for window in by_bay.get(bay.pk) or by_zone.get(bay.zone_id, []):
+            result[bay.pk].add_window(
+                localtime.wall_minute(day, window.start),
+                localtime.wall_minute(day, window.end),
+                window.zero_emission_only,
+            )
+
+
+def _add_closures(bays, day, result):
+    zone_ids = {bay.zone_id for bay in bays}
+    closures = Closure.objects.filter(start_date__lte=day, end_date__gte=day).filter(
+        bay__in=[b.pk for b in bays]
+    ) | Closure.objects.filter(start_date__lte=day, end_date__gte=day, zone__in=zone_ids)
+    for closure in closures:
+        if not closure.applies_on(day):
+            continue
+        start, end = closure_minutes(closure, day)
+        for bay in bays:
+            if closure.bay_id == bay.pk or closure.zone_id == bay.zone_id:
+                result[bay.pk].add_closure(start, end)
+
+
+def closure_minutes(closure: Closure, day: dt.date) -> tuple[int, int]:
+    if closure.start_time is None:
+        return 0, localtime.day_minutes(day)
+    return localtime.wall_minute(day, closure.start_time), localtime.wall_minute(
+        day, closure.end_time
+    )
+
+
+def _add_bookings(bays, day, result, exclude_booking_id):
+    day_start = localtime.day_start(day)
+    day_end = localtime.day_start(day + dt.timedelta(days=1))
+    max_buffer = max((bay.zone.buffer_minutes for bay in bays), default=0)
+    bookings = (
+        Booking.objects.occupying()
+        .filter(bay__in=[b.pk for b in bays])
+        .overlapping(localtime.later(day_start, -max_buffer), day_end)
+        .values_list("pk", "bay_id", "start", "end", "vehicle_length_m")
+    )
+    for pk, bay_id, start, end, length in bookings:
+        if pk == exclude_booking_id:
+            continue
+        result[bay_id].add_booking(
+            localtime.minute_of_day(day, start), localtime.minute_of_day(day, end), to_cm(length)
+        )
+
+
+@dataclass(frozen=True)
+class FreeStarts:
+    bay: LoadingBay
+    starts: list[dt.datetime]
+
+
+def availability(
+    *,
+    day: dt.date,
+    duration_minutes: int,
+    vehicle_length_m: Decimal | float,
+    zero_emission: bool,
+    bays: Iterable[LoadingBay] | None = None,
+    zone=None,
+    now: dt.datetime | None = None,
+) -> list[FreeStarts]:
+    """Free start times on the grid, per bay, for a vehicle and a stay on one local day.
+
+    Honours windows, zero-emission-only windows, closures, kerb length and the
+    number of vehicles at every minute, the zone's longest stay, how far ahead
+    and how late one may book. Pass bays, or a zone for all its active bays.
+    """
+    if bays is None:
+        bays = LoadingBay.objects.filter(zone=zone, is_active=True)
+    bays = [b for b in _with_zone(bays) if b.is_active]
+    now = now or localtime.now()
+    days = bay_days(bays, day)
+    length_cm = to_cm(vehicle_length_m)
+    result = []
+    for bay in bays:
+        earliest = _earliest_bookable_minute(bay, day, now)
+        if earliest is None or duration_minutes > bay.zone.max_stay_minutes:
+            result.append(FreeStarts(bay, []))
+            continue
+        minutes = days[bay.pk].free_starts(
+            duration_minutes, length_cm, zero_emission, grid=grid_minutes(), earliest=earliest
+        )
+        result.append(FreeStarts(bay, [localtime.instant_at(day, m) for m in minutes]))
+    return result
+
+
+def _with_zone(bays):
+    if hasattr(bays, "select_related"):
+        return bays.select_related("zone")
+    return bays
+
+
+def _earliest_bookable_minute(bay: LoadingBay, day: dt.date, now: dt.datetime) -> int | None:
+    """The first minute of `day` still bookable now, or None when the day is out of reach."""
+    zone = bay.zone
+    if day > now.astimezone(localtime.LOCAL).date() + dt.timedelta(days=zone.book_ahead_days):
+        return None
+    first_instant = localtime.later(now, zone.min_lead_minutes)
+    minute = localtime.minute_of_day(day, first_instant)
+    if minute >= localtime.day_minutes(day):
+        return None
+    return max(0, minute + (1 if first_instant.second or first_instant.microsecond else 0))

@@ -1,0 +1,253 @@
+"""Operations on bookings. Every interface (portal, API, optimiser, admin) calls these.
+
+Each operation runs in one transaction and either changes what it says or
+raises a BookingError that names the reason, leaving the database untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+
+from organisations.models import Organisation, Vehicle
+from places import localtime
+from places.models import LoadingBay
+
+from . import errors
+from .locking import lock_rows
+from .models import Booking
+from .selectors import bay_days, to_cm
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    return "V" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
+
+
+def check_rules(*, bay: LoadingBay, start, end, weight_kg: int | None, now) -> None:
+    """The zone's rules that do not depend on other bookings."""
+    if end <= start:
+        raise errors.EndBeforeStart()
+    if start.second or start.microsecond or end.second or end.microsecond:
+        raise errors.NotOnGrid()
+    zone = bay.zone
+    if not bay.is_active:
+        raise errors.BayInactive()
+    if start < now:
+        raise errors.InThePast()
+    if start < localtime.later(now, zone.min_lead_minutes):
+        raise errors.TooLate()
+    last_day = now.astimezone(localtime.LOCAL).date() + dt.timedelta(days=zone.book_ahead_days)
+    if start.astimezone(localtime.LOCAL).date() > last_day:
+        raise errors.TooFarAhead()
+    if localtime.elapsed(start, end) > dt.timedelta(minutes=zone.max_stay_minutes):
+        raise errors.StayTooLong()
+    if weight_kg is not None and weight_kg > zone.max_vehicle_weight_kg:
+        raise errors.VehicleTooHeavy()
+
+
+def _check_local_times(start, end):
+    try:
+        return localtime.check_aware(start), localtime.check_aware(end)
+    except localtime.LocalTimeError as exc:
+        raise errors.InvalidLocalTime(exc.message, reason=exc.code) from exc
+
+
+def _check_fits(
+    *, bay: LoadingBay, start, end, length_cm: int, zero_emission: bool, exclude_booking_id=None
+) -> None:
+    """Refuse unless the stay fits the bay's windows, closures and room at every minute."""
+    day = start.astimezone(localtime.LOCAL).date()
+    bay_day = bay_days([bay], day, exclude_booking_id=exclude_booking_id)[bay.pk]
+    refusal = bay_day.refusal(
+        localtime.minute_of_day(day, start),
+        localtime.minute_of_day(day, end),
+        length_cm,
+        zero_emission,
+    )
+    if refusal is not None:
+        raise refusal
+
+
+def _check_vehicle_free(*, vehicle: Vehicle | None, start, end, exclude_booking_id=None) -> None:
+    if vehicle is None:
+        return
+    clash = Booking.objects.occupying().filter(vehicle=vehicle).overlapping(start, end)
+    if exclude_booking_id:
+        clash = clash.exclude(pk=exclude_booking_id)
+    if clash.exists():
+        raise errors.VehicleBusy()
+
+
+def _lock_bay(bay_id: int) -> LoadingBay:
+    locked = lock_rows(LoadingBay.objects.select_related("zone"), [bay_id])
+    if not locked:
+        raise errors.BayInactive()
+    return locked[0]
+
+
+def booking_create(
+    *,
+    bay: LoadingBay,
+    organisation: Organisation,
+    start: dt.datetime,
+    end: dt.datetime,
+    vehicle: Vehicle | None = None,
+    vehicle_length_m: Decimal | float | None = None,
+    zero_emission: bool | None = None,
+    channel: str = Booking.Channel.PORTAL,
+    booked_by=None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Book kerb time at a bay, or raise the BookingError that says why not.
+
+    Give a vehicle, or (for a supplier's vehicle the shop does not know) its
+    length and whether it is zero-emission.
+    """
+    start, end = _check_local_times(start, end)
+    length_m, clean, weight = _vehicle_facts(vehicle, vehicle_length_m, zero_emission)
+    now = now or localtime.now()
+    with transaction.atomic():
+        bay = _lock_bay(bay.pk)
+        check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=now)
+        _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(length_m), zero_emission=clean)
+        _check_vehicle_free(vehicle=vehicle, start=start, end=end)
+        return _insert_booking(
+            bay=bay,
+            organisation=organisation,
+            vehicle=vehicle,
+            start=start,
+            end=end,
+            vehicle_length_m=length_m,
+            zero_emission=clean,
+            channel=channel,
+            booked_by=booked_by,
+            note=note,
+        )
+
+
+def _vehicle_facts(vehicle, vehicle_length_m, zero_emission):
+    if vehicle is not None:
+        return vehicle.length_m, vehicle.zero_emission, vehicle.weight_kg
+    if vehicle_length_m is None or zero_emission is None:
+        raise errors.BookingError(errors.BookingError.default_message, reason="vehicle_required")
+    length = Decimal(str(vehicle_length_m))
+    if length <= 0:
+        raise errors.VehicleTooLong()
+    return length, bool(zero_emission), None
+
+
+def _insert_booking(**fields) -> Booking:
+    vehicle = fields["vehicle"]
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return Booking.objects.create(
+                    reference=new_reference(), plate=vehicle.plate if vehicle else "", **fields
+                )
+        except IntegrityError:
+            # Only a reference collision can fail here (1 in 10^10); try a new one.
+            continue
+    raise RuntimeError("Could not generate a unique booking reference.")
+
+
+def booking_cancel(*, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    """Cancel a confirmed booking. Cancelling twice is refused, not repeated."""
+    return _transition(
+        booking,
+        allowed_from=[Booking.Status.CONFIRMED],
+        to=Booking.Status.CANCELLED,
+        stamp_field="cancelled_at",
+        now=now,
+    )
+
+
+def booking_reschedule(
+    *,
+    booking: Booking,
+    start: dt.datetime,
+    end: dt.datetime,
+    bay: LoadingBay | None = None,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Move a confirmed booking to another time (and bay) or leave it where it was."""
+    start, end = _check_local_times(start, end)
+    now = now or localtime.now()
+    target_bay_id = bay.pk if bay else booking.bay_id
+    with transaction.atomic():
+        locked = lock_rows(
+            LoadingBay.objects.select_related("zone"), {target_bay_id, booking.bay_id}
+        )
+        current = Booking.objects.select_for_update().get(pk=booking.pk)
+        if current.status != Booking.Status.CONFIRMED:
+            raise errors.InvalidState()
+        bay = next(b for b in locked if b.pk == target_bay_id)
+        weight = current.vehicle.weight_kg if current.vehicle else None
+        check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=now)
+        _check_fits(
+            bay=bay,
+            start=start,
+            end=end,
+            length_cm=to_cm(current.vehicle_length_m),
+            zero_emission=current.zero_emission,
+            exclude_booking_id=current.pk,
+        )
+        _check_vehicle_free(
+            vehicle=current.vehicle, start=start, end=end, exclude_booking_id=current.pk
+        )
+        current.bay, current.start, current.end = bay, start, end
+        current.save(update_fields=["bay", "start", "end", "updated_at"])
+        return current
+
+
+def _transition(booking: Booking, *, allowed_from, to, stamp_field=None, now=None) -> Booking:
+    """Change status only from an allowed one, under a row lock so two clicks act once.
+
+    save() rather than a bare UPDATE so that the change lands in the booking's history.
+    """
+    now = now or localtime.now()
+    with transaction.atomic():
+        current = Booking.objects.select_for_update().get(pk=booking.pk)
+        if current.status not in allowed_from:
+            raise errors.InvalidState()
+        current.status = to
+        fields = ["status", "updated_at"]
+        if stamp_field:
+            setattr(current, stamp_field, now)
+            fields.append(stamp_field)
+        current.save(update_fields=fields)
+    return current
+
+
+def booking_check_in(*, booking: Booking, now=None) -> Booking:
+    return _transition(
+        booking,
+        allowed_from=[Booking.Status.CONFIRMED],
+        to=Booking.Status.CHECKED_IN,
+        stamp_field="checked_in_at",
+        now=now,
+    )
+
+
+def booking_check_out(*, booking: Booking, now=None) -> Booking:
+    return _transition(
+        booking,
+        allowed_from=[Booking.Status.CHECKED_IN],
+        to=Booking.Status.COMPLETED,
+        stamp_field="checked_out_at",
+        now=now,
+    )
+
+
+def booking_mark_no_show(*, booking: Booking, now=None) -> Booking:
+    now = now or localtime.now()
+    if booking.start > now:
+        raise errors.InvalidState(reason="not_started")
+    return _transition(
+        booking, allowed_from=[Booking.Status.CONFIRMED], to=Booking.Status.NO_SHOW, now=now
+    )

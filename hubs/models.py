@@ -1,0 +1,1 @@
+"""Shared logistics hubs and bundled pickups."""

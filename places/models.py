@@ -1,0 +1,231 @@
+"""Where and when loading is allowed: municipalities, zones, bays, windows, closures."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    cbs_code = models.CharField(_("CBS code"), max_length=6, unique=True, help_text="GM0546")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self):
+        return self.name
+
+
+class Zone(models.Model):
+    """An area with one loading policy, typically a centre's zero-emission zone.
+
+    The zone carries the rules that cities set for every bay inside it.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="zones")
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    boundary = models.JSONField(_("boundary"), help_text=_("GeoJSON Polygon"), default=dict)
+    zero_emission_zone = models.BooleanField(_("zero-emission zone"), default=True)
+    max_stay_minutes = models.PositiveIntegerField(
+        _("longest stay (minutes)"), default=60, validators=[MinValueValidator(5)]
+    )
+    buffer_minutes = models.PositiveIntegerField(
+        _("buffer between bookings (minutes)"), default=0, validators=[MaxValueValidator(60)]
+    )
+    book_ahead_days = models.PositiveIntegerField(_("bookable days ahead"), default=28)
+    min_lead_minutes = models.PositiveIntegerField(
+        _("latest booking before start (minutes)"), default=0
+    )
+    max_vehicle_length_m = models.DecimalField(
+        _("longest vehicle (m)"), max_digits=4, decimal_places=2, default=12
+    )
+    max_vehicle_weight_kg = models.PositiveIntegerField(_("heaviest vehicle (kg)"), default=18000)
+    allocation_cutoff = models.TimeField(
+        _("allocation cut-off (day before)"), default=dt.time(16, 0)
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["municipality__name", "name"]
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="zone_name_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} – {self.name}"
+
+
+class LoadingBay(models.Model):
+    """A stretch of kerb where vehicles may load and unload."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="bays")
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    street = models.CharField(_("street"), max_length=120)
+    house_number = models.CharField(_("near number"), max_length=20, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    kerb_length_m = models.DecimalField(_("kerb length (m)"), max_digits=5, decimal_places=2)
+    max_vehicles = models.PositiveSmallIntegerField(_("vehicles at once"), default=1)
+    max_vehicle_length_m = models.DecimalField(
+        _("longest vehicle (m)"), max_digits=4, decimal_places=2
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("loading bay")
+        verbose_name_plural = _("loading bays")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kerb_length_m__gt=0), name="bay_kerb_length_positive"
+            ),
+            models.CheckConstraint(condition=Q(max_vehicles__gte=1), name="bay_room_for_one"),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="bay_coordinates_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.street}"
+
+
+class TimeWindow(models.Model):
+    """A delivery window (venstertijd) on one weekday, for a zone or a single bay.
+
+    A bay with windows of its own on a weekday uses those instead of its zone's.
+    """
+
+    zone = models.ForeignKey(
+        Zone, on_delete=models.CASCADE, null=True, blank=True, related_name="windows"
+    )
+    bay = models.ForeignKey(
+        LoadingBay, on_delete=models.CASCADE, null=True, blank=True, related_name="windows"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(_("until"))
+    zero_emission_only = models.BooleanField(_("zero-emission vehicles only"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        verbose_name = _("time window")
+        verbose_name_plural = _("time windows")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="window_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=(Q(zone__isnull=False) & Q(bay__isnull=True))
+                | (Q(zone__isnull=True) & Q(bay__isnull=False)),
+                name="window_for_zone_or_bay",
+            ),
+        ]
+
+    def __str__(self):
+        kind = _("zero-emission only") if self.zero_emission_only else _("all vehicles")
+        day = Weekday(self.weekday).label
+        return f"{day} {self.start:%H:%M}–{self.end:%H:%M} ({kind})"
+
+    def clean(self):
+        if bool(self.zone_id) == bool(self.bay_id):
+            raise ValidationError(_("A window belongs to a zone or to a bay, not both."))
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("A window must end after it starts.")})
+
+
+class Closure(models.Model):
+    """A period when a bay or a whole zone may not be used.
+
+    Dates are inclusive. Optional times narrow each day (a market from 08:00 to
+    14:00); optional weekdays make it recur within the dates (every Wednesday).
+    """
+
+    class Reason(models.TextChoices):
+        MARKET = "market", _("Market day")
+        ROADWORKS = "roadworks", _("Roadworks")
+        HOLIDAY = "holiday", _("Public holiday")
+        EVENT = "event", _("Event")
+        OTHER = "other", _("Other")
+
+    zone = models.ForeignKey(
+        Zone, on_delete=models.CASCADE, null=True, blank=True, related_name="closures"
+    )
+    bay = models.ForeignKey(
+        LoadingBay, on_delete=models.CASCADE, null=True, blank=True, related_name="closures"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    start_time = models.TimeField(_("from"), null=True, blank=True)
+    end_time = models.TimeField(_("until"), null=True, blank=True)
+    weekdays = models.JSONField(
+        _("on weekdays"), default=list, blank=True, help_text=_("Empty means every day.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="closure_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=(Q(zone__isnull=False) & Q(bay__isnull=True))
+                | (Q(zone__isnull=True) & Q(bay__isnull=False)),
+                name="closure_for_zone_or_bay",
+            ),
+            models.CheckConstraint(
+                condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True))
+                | Q(end_time__gt=models.F("start_time")),
+                name="closure_times_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} {self.start_date}–{self.end_date}"
+
+    def clean(self):
+        if bool(self.zone_id) == bool(self.bay_id):
+            raise ValidationError(_("A closure applies to a zone or to a bay, not both."))
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The last day cannot be before the first.")})
+        if (self.start_time is None) != (self.end_time is None):
+            raise ValidationError(_("Give both times, or neither for the whole day."))
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("A closure must end after it starts.")})
+        if not isinstance(self.weekdays, list) or any(
+            not isinstance(d, int) or not 0 <= d <= 6 for d in self.weekdays
+        ):
+            raise ValidationError({"weekdays": _("Weekdays are numbers from 0 (Monday) to 6.")})
+
+    def applies_on(self, day: dt.date) -> bool:
+        in_range = self.start_date <= day <= self.end_date
+        return in_range and (not self.weekdays or day.weekday() in self.weekdays)
