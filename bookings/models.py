@@ -101,3 +101,164 @@ class Booking(models.Model):
     @property
     def is_occupying(self) -> bool:
         return self.status in self.OCCUPYING
+
+
+class Quota(models.Model):
+    """Fair use of public kerb space: the most minutes one organisation may hold in a zone a day.
+
+    Honoured by the batch allocation (and shown to planners); instant bookings
+    are first come, first served within the bays' own limits.
+    """
+
+    zone = models.ForeignKey("places.Zone", on_delete=models.CASCADE, related_name="quotas")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="quotas")
+    max_minutes_per_day = models.PositiveIntegerField(_("most minutes a day"))
+
+    class Meta:
+        verbose_name = _("quota")
+        verbose_name_plural = _("quotas")
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "organisation"], name="quota_once_per_zone"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} in {self.zone}: {self.max_minutes_per_day} min"
+
+
+class AllocationRun(models.Model):
+    """One batch allocation of a zone's collected requests for a day, and how it went."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Cut-off schedule")
+        MANUAL = "manual", _("By hand")
+        COMMAND = "command", _("Command line")
+
+    zone = models.ForeignKey(
+        "places.Zone", on_delete=models.PROTECT, related_name="allocation_runs"
+    )
+    day = models.DateField(_("day"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    trigger = models.CharField(_("started by"), max_length=20, choices=Trigger.choices)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    solver_status = models.CharField(_("solver status"), max_length=20, blank=True)
+    objective = models.BigIntegerField(_("objective"), null=True, blank=True)
+    bound = models.BigIntegerField(_("proven upper bound"), null=True, blank=True)
+    fcfs_objective = models.BigIntegerField(
+        _("first-come-first-served objective"), null=True, blank=True
+    )
+    requests_count = models.PositiveIntegerField(_("requests"), default=0)
+    served_count = models.PositiveIntegerField(_("served"), default=0)
+    fcfs_served_count = models.PositiveIntegerField(_("served first-come-first-served"), default=0)
+    conflicts_count = models.PositiveIntegerField(
+        _("lost to instant bookings"),
+        default=0,
+        help_text=_("Planned requests that no longer fitted when the plan was applied."),
+    )
+    progress = models.JSONField(_("progress"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("allocation run")
+        verbose_name_plural = _("allocation runs")
+        constraints = [
+            # At most one run of a zone's day is applied: a second would book twice.
+            models.UniqueConstraint(
+                fields=["zone", "day"],
+                condition=Q(status="applied"),
+                name="allocation_applied_once_per_zone_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.zone} {self.day} ({self.get_status_display()})"
+
+
+class BookingRequest(models.Model):
+    """A wish for kerb time on a day, collected until the zone's cut-off and then allocated.
+
+    The request names the window it can live with and the bays near its address
+    it accepts; the allocation run turns it into a booking or refuses it with
+    the nearest alternatives that are still free.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ALLOCATED = "allocated", _("Allocated")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
+    zone = models.ForeignKey("places.Zone", on_delete=models.PROTECT, related_name="requests")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="booking_requests"
+    )
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="booking_requests"
+    )
+    vehicle_length_m = models.DecimalField(_("vehicle length (m)"), max_digits=4, decimal_places=2)
+    zero_emission = models.BooleanField(_("zero-emission"))
+    day = models.DateField(_("day"))
+    earliest_start = models.DateTimeField(_("earliest start"))
+    latest_end = models.DateTimeField(_("latest end"))
+    preferred_start = models.DateTimeField(_("preferred start"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    weight = models.PositiveSmallIntegerField(
+        _("priority weight"), default=1, help_text=_("1 ordinary; more for fresh food or waste.")
+    )
+    bays = models.ManyToManyField(
+        LoadingBay, related_name="requests", verbose_name=_("accepted bays")
+    )
+    address_latitude = models.FloatField(_("delivery latitude"), null=True, blank=True)
+    address_longitude = models.FloatField(_("delivery longitude"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    booking = models.OneToOneField(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
+    )
+    allocation_run = models.ForeignKey(
+        AllocationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
+    )
+    refusal_reason = models.CharField(_("reason refused"), max_length=200, blank=True)
+    alternatives = models.JSONField(_("alternatives offered"), default=list, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(_("submitted via"), max_length=20, choices=Booking.Channel.choices)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["day", "created_at"]
+        verbose_name = _("booking request")
+        verbose_name_plural = _("booking requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latest_end__gt=models.F("earliest_start")),
+                name="request_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5), name="request_duration_at_least_5"
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="request_weight_positive"),
+        ]
+        indexes = [models.Index(fields=["zone", "day", "status"], name="request_zone_day")]
+
+    def __str__(self):
+        return f"{self.reference} {self.day} ({self.get_status_display()})"

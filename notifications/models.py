@@ -1,0 +1,38 @@
+"""Messages to organisations: shown in the portal, sent by email (and webhook, by event type)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organisations.models import Organisation
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        BOOKING_CONFIRMED = "booking.confirmed", _("Booking confirmed")
+        BOOKING_CANCELLED = "booking.cancelled", _("Booking cancelled")
+        REQUEST_ALLOCATED = "request.allocated", _("Request allocated")
+        REQUEST_REFUSED = "request.refused", _("Request refused")
+        CLOSURE_ANNOUNCED = "closure.announced", _("Closure announced")
+        WAITLIST_OFFER = "waitlist.offer", _("Waitlist offer")
+        PICKUP_PLANNED = "pickup.planned", _("Pickup planned")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="notification_org")]
+
+    def __str__(self):
+        return self.title
