@@ -99,3 +99,25 @@ class InvalidState(BookingError):
     code = "invalid_state"
     default_message = _("The booking cannot change from its current status.")
     http_status = 409
+
+
+class RequestError(BookingError):
+    code = "request_refused"
+    default_message = _("This booking request is not possible.")
+
+
+class AfterCutoff(RequestError):
+    code = "after_cutoff"
+    default_message = _(
+        "Requests for this day closed at the zone's cut-off; book directly instead."
+    )
+
+
+class InvalidRequestWindow(RequestError):
+    code = "invalid_request_window"
+    default_message = _("The duration does not fit between the earliest start and the latest end.")
+
+
+class NoAcceptedBays(RequestError):
+    code = "no_accepted_bays"
+    default_message = _("Name at least one active bay of this zone that fits the vehicle.")

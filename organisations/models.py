@@ -1,5 +1,7 @@
 """Who uses Venster: organisations, their people and their vehicles."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +11,10 @@ from simple_history.models import HistoricalRecords
 from places.models import Municipality
 
 from .plates import format_plate, normalise_plate, validate_plate
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class Organisation(models.Model):
@@ -39,6 +45,10 @@ class Organisation(models.Model):
     opening_hours = models.JSONField(_("opening hours"), default=dict, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="nl"
+    )
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=64, unique=True, default=new_calendar_token,
+        help_text=_("Secret in the calendar feed's address; change it to revoke old links."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,0 +1,124 @@
+"""Booking requests: wishes collected until a zone's cut-off, then allocated together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from places import localtime
+from places.models import LoadingBay, Zone
+
+from . import errors
+from .models import Booking, BookingRequest
+from .selectors import bay_limits, to_cm
+from .services import new_reference
+
+MAX_WEIGHT = 3
+
+
+def cutoff_instant(zone: Zone, day: dt.date) -> dt.datetime:
+    """Requests for `day` close at the zone's cut-off time on the day before."""
+    return localtime.make_local(day - dt.timedelta(days=1), zone.allocation_cutoff)
+
+
+def request_submit(
+    *,
+    organisation,
+    zone: Zone,
+    earliest_start: dt.datetime,
+    latest_end: dt.datetime,
+    duration_minutes: int,
+    bays: list[LoadingBay],
+    preferred_start: dt.datetime | None = None,
+    vehicle=None,
+    vehicle_length_m: Decimal | float | None = None,
+    zero_emission: bool | None = None,
+    weight: int = 1,
+    channel: str = Booking.Channel.API,
+    submitted_by=None,
+    address_latitude: float | None = None,
+    address_longitude: float | None = None,
+    now: dt.datetime | None = None,
+) -> BookingRequest:
+    """Collect a request for the next allocation run, or raise the RequestError saying why not."""
+    earliest_start, latest_end = _local(earliest_start), _local(latest_end)
+    preferred_start = _local(preferred_start) if preferred_start else earliest_start
+    day = earliest_start.date()
+    now = now or localtime.now()
+    length, clean = _vehicle(vehicle, vehicle_length_m, zero_emission)
+    _check_window(zone, day, earliest_start, latest_end, preferred_start, duration_minutes)
+    if now >= cutoff_instant(zone, day):
+        raise errors.AfterCutoff()
+    if not 1 <= weight <= MAX_WEIGHT:
+        raise errors.RequestError(reason="weight_out_of_range")
+    usable = [
+        b
+        for b in bays
+        if b.zone_id == zone.pk and b.is_active and to_cm(length) <= bay_limits(b).max_vehicle_cm
+    ]
+    if not usable or len(usable) != len(bays):
+        raise errors.NoAcceptedBays()
+    with transaction.atomic():
+        request = BookingRequest.objects.create(
+            reference="R" + new_reference()[1:],
+            zone=zone,
+            organisation=organisation,
+            vehicle=vehicle,
+            vehicle_length_m=length,
+            zero_emission=clean,
+            day=day,
+            earliest_start=earliest_start,
+            latest_end=latest_end,
+            preferred_start=preferred_start,
+            duration_minutes=duration_minutes,
+            weight=weight,
+            channel=channel,
+            submitted_by=submitted_by,
+            address_latitude=address_latitude,
+            address_longitude=address_longitude,
+        )
+        request.bays.set(usable)
+    return request
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    try:
+        return localtime.check_aware(value)
+    except localtime.LocalTimeError as exc:
+        raise errors.InvalidLocalTime(exc.message, reason=exc.code) from exc
+
+
+def _vehicle(vehicle, vehicle_length_m, zero_emission):
+    if vehicle is not None:
+        return vehicle.length_m, vehicle.zero_emission
+    if vehicle_length_m is None or zero_emission is None:
+        raise errors.RequestError(reason="vehicle_required")
+    return Decimal(str(vehicle_length_m)), bool(zero_emission)
+
+
+def _check_window(zone, day, earliest, latest, preferred, duration_minutes):
+    if latest <= earliest:
+        raise errors.EndBeforeStart()
+    if latest.date() != day:
+        raise errors.InvalidRequestWindow(reason="spans_days")
+    if duration_minutes < 5 or duration_minutes > zone.max_stay_minutes:
+        raise errors.StayTooLong() if duration_minutes > 5 else errors.InvalidRequestWindow()
+    window = localtime.elapsed(earliest, latest)
+    if window < dt.timedelta(minutes=duration_minutes):
+        raise errors.InvalidRequestWindow()
+    latest_start = localtime.later(latest, -duration_minutes)
+    if not earliest <= preferred <= latest_start:
+        raise errors.InvalidRequestWindow(reason="preferred_outside_window")
+
+
+def request_withdraw(*, request: BookingRequest) -> BookingRequest:
+    """Withdraw a pending request; an allocated one is cancelled as a booking instead."""
+    with transaction.atomic():
+        current = BookingRequest.objects.select_for_update().get(pk=request.pk)
+        if current.status != BookingRequest.Status.PENDING:
+            raise errors.InvalidState()
+        current.status = BookingRequest.Status.WITHDRAWN
+        current.save(update_fields=["status", "updated_at"])
+    return current
