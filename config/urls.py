@@ -3,10 +3,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from operations.health import health
+from operations.login import ThrottledLoginView
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", health, name="health"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/login/", ThrottledLoginView.as_view(
+        template_name="admin/login.html", extra_context={"site_header": admin.site.site_header},
+    )),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
 ]
