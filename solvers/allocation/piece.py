@@ -34,6 +34,7 @@ class Piece:
     var_start: list[int] = field(default_factory=list)
     var_value: list[int] = field(default_factory=list)
     current_vars: list[int] = field(default_factory=list)
+    reserved: set[int] = field(default_factory=set)
 
     @property
     def old_value(self) -> int:
@@ -197,7 +198,8 @@ def apply(plan: Plan, piece: Piece, chosen: list[int]) -> bool:
     reqs = plan.inst.requests
     for i in chosen:
         r, b, s = piece.var_req[i], piece.var_bay[i], piece.var_start[i]
-        if not (plan.timeline.fits(reqs[r], b, s) and plan.quota_allows(reqs[r])):
+        ok = plan.bay_of[r] < 0 and plan.quota_allows(reqs[r])
+        if not (ok and plan.timeline.fits(reqs[r], b, s)):
             for done in placed:
                 plan.unassign(done)
             restore(plan, piece)
