@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import Instance
-from .piece import apply, build_piece, restore, solve_piece
+from .piece import build_piece, settle, solve_piece
 from .plan import Plan
 
 
@@ -126,6 +126,7 @@ class Search:
         self.lock = threading.Lock()
         self.busy_bays: set[int] = set()
         self.busy_reqs: set[int] = set()
+        self.in_flight = 0  # objective of freed requests while their piece is solved
         self.stats = {"pieces": 0, "improved": 0}
         self.last_report = 0.0
 
@@ -163,20 +164,21 @@ class Search:
         piece.reserved = set(extra) | {r for r, _, _ in piece.freed}
         self.busy_bays.update(bays)
         self.busy_reqs.update(piece.reserved)
+        self.in_flight += piece.old_value
         return piece
 
     def _settle(self, piece, chosen, value) -> None:
         self.stats["pieces"] += 1
-        if chosen is not None and value > piece.old_value and apply(self.plan, piece, chosen):
+        self.in_flight -= piece.old_value
+        if settle(self.plan, piece, chosen, value):
             self.stats["improved"] += 1
-        elif chosen is None or value <= piece.old_value:
-            restore(self.plan, piece)
         self.busy_bays.difference_update(piece.bays)
         self.busy_reqs.difference_update(piece.reserved)
         now = time.monotonic()
         if self.progress and now - self.last_report > 1.0:
             self.last_report = now
-            self.progress({"phase": "lns", "objective": self.plan.objective, "bound": None,
+            objective = self.plan.objective + self.in_flight
+            self.progress({"phase": "lns", "objective": objective, "bound": None,
                            "elapsed": now - self.started})
 
 

@@ -207,3 +207,11 @@ def apply(plan: Plan, piece: Piece, chosen: list[int]) -> bool:
         plan.assign(r, b, s)
         placed.append(r)
     return True
+
+
+def settle(plan: Plan, piece: Piece, chosen: list[int] | None, value: int) -> bool:
+    """Keep the piece's new placements when strictly better, else put the freed back."""
+    if chosen is not None and value > piece.old_value:
+        return apply(plan, piece, chosen)
+    restore(plan, piece)
+    return False
