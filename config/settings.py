@@ -178,7 +178,27 @@ if CELERY_BROKER_URL == "filesystem://":
 else:
     # Longer than the longest solver run plus its hard time limit, so that a
     # message is redelivered only when its worker is really gone.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))
+    }
+
+# --- Allocation runs (bookings/allocation.py, bookings/tasks.py) ----------------------
+# The solver's time limit per run; the task's soft and hard limits follow from it
+# and stay under the visibility timeout above.
+ALLOCATION_SOLVER_SECONDS = float(os.environ.get("ALLOCATION_SOLVER_SECONDS", "60"))
+# A pause before solving, only for fault drills (kill a worker mid-run).
+ALLOCATION_DRILL_PAUSE_SECONDS = float(os.environ.get("ALLOCATION_DRILL_PAUSE_SECONDS", "0"))
+CELERY_TASK_ROUTES = {
+    **globals().get("CELERY_TASK_ROUTES", {}),
+    "bookings.tasks.run_allocation": {"queue": "solver"},
+}
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "bookings-start-due-allocation-runs": {
+        "task": "bookings.tasks.start_due_allocation_runs",
+        "schedule": 300.0,
+    },
+}
 
 # --- Caches ---------------------------------------------------------------------
 if REDIS_URL:
