@@ -37,8 +37,8 @@ def visibility_timeout() -> int | None:
     return options.get("visibility_timeout")
 
 
+# Routed to the `solver` queue by CELERY_TASK_ROUTES in the settings.
 @shared_task(
-    queue="solver",
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=soft_time_limit(),
