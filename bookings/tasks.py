@@ -55,6 +55,13 @@ def run_allocation(self, run_id: int) -> dict | None:
 def start_due_allocation_runs() -> list[int]:
     """Every few minutes: start the runs whose cut-off has passed, re-send lost ones."""
     started = [run.pk for run in allocation.start_due_runs()]
-    for run in allocation.stalled_runs():
-        run_allocation.delay(run.pk)
+    resend_stalled_runs()
     return started
+
+
+def resend_stalled_runs() -> list[int]:
+    """Send again the runs whose message a dead worker took with it; the claim drops duplicates."""
+    stalled = [run.pk for run in allocation.stalled_runs()]
+    for run_id in stalled:
+        run_allocation.delay(run_id)
+    return stalled
