@@ -488,7 +488,7 @@ def apply_plan(*, run_id: int, attempt: int, built: Built, solution: dict,
     """
     now = now or localtime.now()
     with transaction.atomic():
-        run = (AllocationRun.objects.select_for_update().select_related("zone")
+        run = (AllocationRun.objects.select_for_update(of=("self",)).select_related("zone")
                .filter(pk=run_id).first())
         if run is None or run.status != AllocationRun.Status.RUNNING or run.attempts != attempt:
             return None
@@ -508,7 +508,7 @@ def _apply(run: AllocationRun, built: Built, solution: dict, now) -> Applied:
     days = bay_days([b for b in bays if b.is_active], day)  # as it is now, after the lock
     pending = {
         r.reference: r
-        for r in BookingRequest.objects.select_for_update().select_related(
+        for r in BookingRequest.objects.select_for_update(of=("self",)).select_related(
             "organisation", "vehicle").filter(pk__in=[r.pk for r in built.requests.values()],
                                               status=BookingRequest.Status.PENDING)
     }

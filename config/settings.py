@@ -181,6 +181,12 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900"))
     }
+    if os.environ.get("CELERY_UNACKED_RESTORE_SECONDS"):
+        # How often a worker looks for messages a dead worker held (kombu: about 100 s).
+        CELERY_BROKER_TRANSPORT_OPTIONS |= {
+            "unacked_restore_interval": int(os.environ["CELERY_UNACKED_RESTORE_SECONDS"]),
+            "unacked_restore_throttle": 1,
+        }
 
 # --- Allocation runs (bookings/allocation.py, bookings/tasks.py) ----------------------
 # The solver's time limit per run; the task's soft and hard limits follow from it

@@ -113,3 +113,25 @@ def test_a_run_whose_whole_worker_is_killed_is_sent_again_and_applied_once():
         wait_for(lambda: finished(run), timeout=120)
     assert_applied_once(run, requests, instance)
     assert run.attempts == 2
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"),
+                    reason="Only Redis keeps an unacknowledged message to give back after its "
+                           "visibility timeout; the filesystem transport drops it with the "
+                           "worker (the test above covers that path).")
+def test_on_redis_a_killed_workers_message_comes_back_after_the_visibility_timeout():
+    zone, day, requests = a_small_day()
+    instance = build_instance(zone=zone, day=day).instance
+    with celery_worker(extra_env=SLOW) as worker:
+        run = start(zone, day)
+        wait_for(lambda: running(run), timeout=60)
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    # A short visibility timeout and sweep for the new worker only: it gives back the
+    # dead worker's message, whose task id tells the run it is a redelivery.
+    quick = {"ALLOCATION_SOLVER_SECONDS": "1", "CELERY_VISIBILITY_TIMEOUT": "8",
+             "CELERY_UNACKED_RESTORE_SECONDS": "1"}
+    with celery_worker(extra_env=quick):
+        wait_for(lambda: finished(run), timeout=120)
+    assert_applied_once(run, requests, instance)
+    assert run.attempts >= 2
