@@ -215,12 +215,13 @@ def _pseudo_requests(bays, days, day, buffer) -> list[dict]:
         .select_related("bay").order_by("start", "pk")
     )
     pseudos = []
+    opened = {bay.pk: [(i["start"], i["end"]) for i in open_intervals(days[bay.pk])]
+              for bay in bays}
     for booking in bookings:
         start = max(0, localtime.minute_of_day(day, booking.start))
         end = min(FORMAT_DAY, localtime.minute_of_day(day, booking.end) + buffer)
         length = min(float(booking.vehicle_length_m), float(booking.bay.kerb_length_m))
-        opened = {(i["start"], i["end"]) for i in open_intervals(days[booking.bay_id])}
-        for part, (lo, hi) in enumerate(_runs_within(sorted(opened), start, end)):
+        for part, (lo, hi) in enumerate(_runs_within(opened[booking.bay_id], start, end)):
             pseudos.append({
                 "id": f"{PSEUDO_PREFIX}{booking.pk}-{part}",
                 "duration": hi - lo,
@@ -509,7 +510,7 @@ def _apply(run: AllocationRun, built: Built, solution: dict, now) -> Applied:
     pending = {
         r.reference: r
         for r in BookingRequest.objects.select_for_update(of=("self",)).select_related(
-            "organisation", "vehicle").filter(pk__in=[r.pk for r in built.requests.values()],
+            "organisation", "vehicle").prefetch_related("bays").filter(pk__in=[r.pk for r in built.requests.values()],
                                               status=BookingRequest.Status.PENDING)
     }
     vehicles = {r.vehicle_id for r in pending.values() if r.vehicle_id}
