@@ -4,9 +4,10 @@
     python benchmarks/allocation.py --preset leiden --seeds 1 2 3 --time-limit 30 \\
         --bound-time-limit 60
 
-Prints one row per instance (rss_mb is the process's peak resident size so far,
-so run a big instance on its own to read its footprint) and writes each plan to benchmarks/out/ (git-ignored)
-in the exchange format, with the LP bound filled in, for an external checker.
+Prints one row per instance (rss_mb is the process's peak resident size so
+far, so run a big instance on its own to read its footprint) and writes each
+plan to benchmarks/out/ (git-ignored) in the exchange format, with the LP bound
+filled in, for an external checker.
 """
 
 from __future__ import annotations

@@ -91,6 +91,9 @@ def build(inst: Instance) -> Relaxation:
             costs.append(cost)
             reqs.append(np.full(len(cost), req.index))
             nvar += len(cost)
+    if nvar == 0:  # nobody can park anywhere
+        return Relaxation(np.zeros(0), np.zeros(0, dtype=np.int64),
+                          sparse.csr_matrix((0, 0)), np.zeros(0), len(inst.requests))
     cost, req = np.concatenate(costs).astype(float), np.concatenate(reqs)
     cap = np.array([[b.capacity, b.length_m] for b in inst.bays], dtype=float)
     rhs = np.repeat(cap, n_check, axis=0).reshape(-1)

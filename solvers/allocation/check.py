@@ -67,8 +67,12 @@ def check(instance: dict, solution: dict | list) -> Report:
     for a in assignments:
         rid, bay_id, start = a.get("request"), a.get("bay"), a.get("start")
         req = reqs.get(rid)
-        error = "unknown request" if req is None else (
-            "assigned twice" if rid in seen else _static_error(req, bays.get(bay_id), bay_id, start))
+        if req is None:
+            error = "unknown request"
+        elif rid in seen:
+            error = "assigned twice"
+        else:
+            error = _static_error(req, bays.get(bay_id), bay_id, start)
         if error:
             report.errors.append(f"request {rid}: {error}")
             continue

@@ -60,7 +60,8 @@ def placement_counts(inst: Instance) -> np.ndarray:
 
 
 def weight_first(inst: Instance, *, step: int = 1, counts: np.ndarray | None = None,
-                 rng: random.Random | None = None, noise: float = 0.0) -> Plan:
+                 rng: random.Random | None = None, noise: float = 0.0,
+                 flush_bonus: int = 0) -> Plan:
     """Heaviest requests first, scarcest placements first among equals, each in its best slot.
 
     ``step > 1`` restricts starts to a grid (plus the preferred start), which
@@ -73,14 +74,18 @@ def weight_first(inst: Instance, *, step: int = 1, counts: np.ndarray | None = N
     key = {r.index: (-r.weight, counts[r.index] * (1 + noise * rng.random()), r.submitted_seq)
            for r in inst.requests}
     for req in sorted(inst.requests, key=lambda r: key[r.index]):
-        best = best_slot(plan, req, step)
+        best = best_slot(plan, req, step, flush_bonus)
         if best is not None:
             plan.assign(req.index, best[1], best[2])
     return plan
 
 
-def best_slot(plan: Plan, req: Request, step: int = 1):
-    """Highest-value (value, bay, start) where ``req`` fits into ``plan`` now, or None."""
+def best_slot(plan: Plan, req: Request, step: int = 1, flush_bonus: int = 0):
+    """Highest-value (value, bay, start) where ``req`` fits into ``plan`` now, or None.
+
+    ``flush_bonus`` scores a start that sits against an occupied or closed
+    minute as that many points better: parking flush leaves no unusable sliver.
+    """
     if not plan.quota_allows(req):
         return None
     grid = grid_starts(req, step) if step > 1 else None
@@ -91,11 +96,25 @@ def best_slot(plan: Plan, req: Request, step: int = 1):
             free = np.intersect1d(free, grid)
         if len(free) == 0:
             continue
-        s = int(free[np.argmin(np.abs(free - req.preferred_start))])
+        score = -np.abs(free - req.preferred_start)
+        if flush_bonus:
+            score = score + flush_bonus * _flush(free)
+        k = int(np.argmax(score))
+        s = int(free[k])
         v = req.value(opt.walk_cost, s)
-        if best is None or v > best[0]:
-            best = (v, opt.bay, s)
+        if best is None or v + score[k] + abs(s - req.preferred_start) > best[3]:
+            best = (v, opt.bay, s, v + score[k] + abs(s - req.preferred_start))
     return best
+
+
+def _flush(free: np.ndarray) -> np.ndarray:
+    """1 where a start begins or ends a run of consecutive free starts, else 0."""
+    edge = np.zeros(len(free), dtype=np.int64)
+    gaps = np.flatnonzero(np.diff(free) != 1)
+    edge[[0, -1]] = 1
+    edge[gaps] = 1
+    edge[gaps + 1] = 1
+    return edge
 
 
 def fill(plan: Plan, order: list[int] | None = None) -> int:

@@ -107,11 +107,6 @@ class Instance:
         return _window_starts(~ok, lo, req.duration)
 
 
-def window_starts(bad: np.ndarray, lo: int, duration: int) -> np.ndarray:
-    """Starts ``s >= lo`` whose ``duration`` minutes hit no ``bad`` minute (``bad[0]`` is ``lo``)."""
-    return _window_starts(bad, lo, duration)
-
-
 def _window_starts(bad: np.ndarray, lo: int, duration: int) -> np.ndarray:
     n = len(bad) - duration + 1
     if n <= 0:

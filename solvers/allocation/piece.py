@@ -168,7 +168,8 @@ def _add_capacity(m, x, plan: Plan, piece: Piece, bay: int, idx: np.ndarray) -> 
             # Kerb lengths are decimetre-precise in practice; scale to integers safely.
             # Rounding can only be off by far less than a vehicle; apply() re-checks.
             scale = 1000
-            m.add(sum(int(np.ceil(ln * scale - 1e-6)) * x[i] for i, ln in zip(members, lens, strict=True))
+            weights = np.ceil(lens * scale - 1e-6).astype(int).tolist()
+            m.add(sum(w * x[i] for i, w in zip(members, weights, strict=True))
                   <= int(np.floor(kerb_left * scale + 1e-6)))
         if len(members) > cars_left:
             m.add(sum(x[i] for i in members) <= int(cars_left))

@@ -46,14 +46,14 @@ def solve(instance: dict, *, time_limit: float, workers: int = 2, seed: int = 0,
 
 
 def _start_plan(inst: Instance, deadline: float, progress: Progress, started: float):
-    """The better of FCFS and weight-first greedy (minute starts, then grid starts)."""
+    """The best of FCFS and weight-first greedy, with and without flush parking."""
     best = greedy.fcfs(inst)
     _report(progress, "fcfs", best, None, started)
     counts = greedy.placement_counts(inst)
-    for step in (1, greedy.GRID):
+    for flush_bonus in (100, 0):
         if time.monotonic() >= deadline:
             break
-        plan = greedy.weight_first(inst, step=step, counts=counts)
+        plan = greedy.weight_first(inst, counts=counts, flush_bonus=flush_bonus)
         if plan.objective > best.objective:
             best = plan
     _report(progress, "greedy", best, None, started)
