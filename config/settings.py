@@ -193,6 +193,30 @@ else:
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
     }
+    if os.environ.get("CELERY_UNACKED_RESTORE_SECONDS"):
+        # How often a worker looks for messages a dead worker held (kombu: about 100 s).
+        CELERY_BROKER_TRANSPORT_OPTIONS |= {
+            "unacked_restore_interval": int(os.environ["CELERY_UNACKED_RESTORE_SECONDS"]),
+            "unacked_restore_throttle": 1,
+        }
+
+# --- Allocation runs (bookings/allocation.py, bookings/tasks.py) ----------------------
+# The solver's time limit per run; the task's soft and hard limits follow from it
+# and stay under the visibility timeout above.
+ALLOCATION_SOLVER_SECONDS = float(os.environ.get("ALLOCATION_SOLVER_SECONDS", "60"))
+# A pause before solving, only for fault drills (kill a worker mid-run).
+ALLOCATION_DRILL_PAUSE_SECONDS = float(os.environ.get("ALLOCATION_DRILL_PAUSE_SECONDS", "0"))
+CELERY_TASK_ROUTES = {
+    **globals().get("CELERY_TASK_ROUTES", {}),
+    "bookings.tasks.run_allocation": {"queue": "solver"},
+}
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "bookings-start-due-allocation-runs": {
+        "task": "bookings.tasks.start_due_allocation_runs",
+        "schedule": 300.0,
+    },
+}
 
 # --- Caches ---------------------------------------------------------------------
 if REDIS_URL:
@@ -284,6 +308,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Periodic tasks -------------------------------------------------------------
 CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "worker-heartbeat": {"task": "operations.tasks.heartbeat", "schedule": 30.0},
     "requeue-unsent-notifications": {
         "task": "operations.tasks.requeue_unsent_notifications", "schedule": 300.0,

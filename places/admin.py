@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from bookings.admin import start_allocation_run
+
 from .models import Closure, LoadingBay, Municipality, TimeWindow, Zone
 
 
@@ -25,6 +27,7 @@ class ZoneAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "municipality__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ZoneWindowInline]
+    actions = [start_allocation_run]
 
 
 class BayWindowInline(admin.TabularInline):
