@@ -174,7 +174,7 @@ def check_database(created: list[str], day) -> dict:
 
     bays = list(LoadingBay.objects.select_related("zone"))
     overfilled = 0
-    for bay_id, bay_day in bay_days(bays, day).items():
+    for bay_day in bay_days(bays, day).values():
         limits = bay_day.limits
         overfilled += sum(
             1 for m in range(bay_day.minutes)
