@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from console.admin_scoping import MunicipalityScopedAdmin
+
 from .models import AllocationRun, Booking, BookingRequest, Quota
 
 
 @admin.register(Booking)
-class BookingAdmin(SimpleHistoryAdmin):
+class BookingAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     list_display = [
         "reference",
         "bay",
@@ -32,7 +34,7 @@ class BookingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BookingRequest)
-class BookingRequestAdmin(admin.ModelAdmin):
+class BookingRequestAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = [
         "reference",
         "zone",
@@ -51,7 +53,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(AllocationRun)
-class AllocationRunAdmin(admin.ModelAdmin):
+class AllocationRunAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = [
         "zone",
         "day",
@@ -71,7 +73,7 @@ class AllocationRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quota)
-class QuotaAdmin(admin.ModelAdmin):
+class QuotaAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["organisation", "zone", "max_minutes_per_day"]
     list_filter = ["zone"]
     search_fields = ["organisation__name", "zone__name"]
