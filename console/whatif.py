@@ -151,7 +151,9 @@ def _count(report: Report, outcome: Outcome, codes: dict[int, str]) -> None:
         return
     report.outcomes.append(outcome)
     report.totals[outcome.result] += 1
-    report.per_bay[codes.get(outcome.bay_id, "–")][outcome.result] += 1
+    # A kept, moved or refused stay counts at the bay it stood on; a new one where it would go.
+    bay_id = outcome.stay.bay_id if outcome.stay.bay_id is not None else outcome.bay_id
+    report.per_bay[codes.get(bay_id, "–")][outcome.result] += 1
     report.per_carrier[outcome.stay.organisation][outcome.result] += 1
 
 
