@@ -110,6 +110,18 @@ class BayRowForm(forms.ModelForm):
             raise forms.ValidationError(_("No zone %(zone)s that you manage.") % {"zone": slug})
         return self.zones[slug]
 
+    def clean_latitude(self):
+        return _within(self.cleaned_data["latitude"], -90, 90)
+
+    def clean_longitude(self):
+        return _within(self.cleaned_data["longitude"], -180, 180)
+
+    def clean_kerb_length_m(self):
+        length = self.cleaned_data["kerb_length_m"]
+        if length is not None and length <= 0:
+            raise forms.ValidationError(_("The kerb must be longer than 0 m."))
+        return length
+
     def validate_unique(self):
         # The code's uniqueness is checked against the rows being updated, below.
         pass
@@ -117,6 +129,13 @@ class BayRowForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.zone = self.cleaned_data["zone"]
         return super().save(commit)
+
+
+def _within(value, low, high):
+    if value is not None and not low <= value <= high:
+        raise forms.ValidationError(
+            _("Must lie between %(low)s and %(high)s.") % {"low": low, "high": high})
+    return value
 
 
 @dataclass

@@ -10,7 +10,7 @@ from bookings.models import AllocationRun, Booking, BookingRequest
 from bookings.services import new_reference
 from console.dashboard import dashboard
 from tests.conftest import FRIDAY, at
-from tests.factories import BayFactory, OrganisationFactory, ZoneFactory
+from tests.factories import BayFactory, OrganisationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
