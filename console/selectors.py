@@ -56,14 +56,20 @@ class HistoryEntry:
 
 
 def history_entries(records) -> list[HistoryEntry]:
-    """Who changed what when, newest first, each change against the version before."""
+    """Who changed what when, newest first, each change against the version before.
+
+    The version before is the next older record of the same object in the list
+    (ordered newest first, ties broken by history id), else simple-history's own.
+    """
+    records = sorted(records, key=lambda r: (r.history_date, r.history_id), reverse=True)
     entries = []
-    for record in records:
-        previous = record.prev_record
+    for index, record in enumerate(records):
         changes = []
-        if previous is not None and record.history_type == "~":
-            delta = record.diff_against(previous)
-            for change in delta.changes:
+        if record.history_type == "~":
+            previous = next((older for older in records[index + 1:] if older.id == record.id),
+                            None) or record.prev_record
+            delta = record.diff_against(previous) if previous else None
+            for change in delta.changes if delta else []:
                 field = record.instance_type._meta.get_field(change.field)
                 changes.append((str(field.verbose_name), change.old, change.new))
         entries.append(HistoryEntry(record.history_date, record.history_user,
