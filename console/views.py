@@ -274,7 +274,8 @@ def dashboard(request):
         zones = zones.filter(municipality=municipality)
     form = DashboardForm(request.GET or None, zones=zones)
     today = localtime.now().date()
-    start, end, zone = today - dt.timedelta(days=27), today, None
+    # Four weeks back and the coming week, where bookings already stand.
+    start, end, zone = today - dt.timedelta(days=27), today + dt.timedelta(days=7), None
     if form.is_bound and form.is_valid():
         start = form.cleaned_data["start"] or start
         end = form.cleaned_data["end"] or end
