@@ -9,7 +9,7 @@ where.
 
 from django.core.exceptions import PermissionDenied
 
-from .scoping import in_scope, scope_of, scope_queryset
+from .scoping import CUSTOM_CHOICE_LOOKUPS, in_scope, scope_of, scope_queryset
 
 
 def request_scope(request):
@@ -26,11 +26,11 @@ class MunicipalityScopedAdmin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return _scoped_choices(field, request)
+        return _scoped_choices(field, request, db_field)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return _scoped_choices(field, request)
+        return _scoped_choices(field, request, db_field)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -58,7 +58,9 @@ class MunicipalityScopedAdmin:
         return allowed and in_scope(obj, request_scope(request))
 
 
-def _scoped_choices(field, request):
-    if field is not None and hasattr(field, "queryset") and field.queryset is not None:
-        field.queryset = scope_queryset(field.queryset, request_scope(request))
+def _scoped_choices(field, request, db_field):
+    if field is not None and getattr(field, "queryset", None) is not None:
+        key = (db_field.model._meta.label_lower, db_field.name)
+        field.queryset = scope_queryset(field.queryset, request_scope(request),
+                                        CUSTOM_CHOICE_LOOKUPS.get(key))
     return field

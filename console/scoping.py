@@ -51,6 +51,12 @@ CUSTOM_LOOKUPS = {
     ],
 }
 
+# Foreign-key choices narrower than the related model's own scope, by (model, field).
+CUSTOM_CHOICE_LOOKUPS = {
+    # A municipal admin places people in their own municipality's organisation only.
+    ("organisations.membership", "organisation"): ["municipality"],
+}
+
 # Relations from which the automatic rule finds the municipality, in this order.
 # `municipalities` is how a shared object (a hub) names every municipality sharing it.
 AUTOMATIC_PATHS = [
@@ -105,11 +111,11 @@ def is_multi_valued(lookups: list[str]) -> bool:
     )
 
 
-def scope_queryset(queryset: QuerySet, scope: Scope) -> QuerySet:
+def scope_queryset(queryset: QuerySet, scope: Scope, lookups: list[str] | None = None) -> QuerySet:
     """Only the rows of the scope's municipality; all rows for everything, none for nothing."""
     if scope.everything:
         return queryset
-    lookups = municipality_lookups(queryset.model)
+    lookups = lookups or municipality_lookups(queryset.model)
     if lookups is None:
         return queryset
     if scope.nothing:

@@ -293,7 +293,9 @@ def dashboard(request):
     per_day = data.tables["bookings_per_day"]
     chart = charts.bar_chart([(row[0][5:], row[1]) for row in per_day.rows],
                              title=str(per_day.title))
-    heat = [[(cell, charts.heat_colour(cell)) for cell in row[1:]]
+    # Colour relative to the busiest cell, so a quiet period still shows its pattern.
+    peak = max((cell for row in data.tables["utilisation"].rows for cell in row[1:]), default=0)
+    heat = [[(cell, charts.heat_colour(100 * cell / peak if peak else 0)) for cell in row[1:]]
             for row in data.tables["utilisation"].rows]
     return render(request, "console/dashboard.html", {
         "form": form, "data": data, "chart": chart, "municipality": municipality,

@@ -36,3 +36,10 @@ def test_a_gouda_admin_sees_its_own_organisation_and_those_booking_in_gouda(
     assert {own, gouda.booking.organisation} == shown
     memberships = client.get(reverse("admin:organisations_membership_changelist"))
     assert [m.user for m in memberships.context["cl"].queryset] == [gouda.admin]
+
+
+@pytest.mark.django_db
+def test_a_gouda_admin_can_place_people_only_in_gouda_organisations(client, leiden, gouda):
+    client.force_login(gouda.admin)
+    form = client.get(reverse("admin:organisations_membership_add")).context["adminform"].form
+    assert list(form.fields["organisation"].queryset) == [gouda.admin.membership.organisation]
