@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "api",
     "operations",
+    "console",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     )),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("console/", include("console.urls")),
 ]
 
 if settings.DEBUG:
