@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "hubs",
     "notifications",
     "api",
+    "access",
+    "cds",
 ]
 
 MIDDLEWARE = [

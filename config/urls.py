@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("enforcement/", include("access.urls")),
+    path("cds/", include("cds.urls")),
 ]
 
 if settings.DEBUG:
