@@ -7,12 +7,10 @@ Zone. No licence plate, organisation or person is published: the recording
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django.db.models import Max
 from django.db.models.functions import Coalesce
 
-from access.models import RegisteredFuel
+from access.models import RegisteredVehicle
 from bookings.models import Booking
 from bookings.selectors import to_cm
 from organisations.models import Organisation, Vehicle
@@ -28,7 +26,6 @@ VEHICLE_TYPES = {
     Vehicle.Category.VAN: "van",
     Vehicle.Category.TRUCK: "truck",
 }
-COMBUSTION_FUELS = {"Benzine", "Diesel", "LPG", "CNG", "LNG", "Alcohol", "Waterstof verbranding"}
 
 
 def _propulsion(booking: Booking, fuels: dict[str, list[str]]) -> list[str]:
@@ -99,11 +96,8 @@ def query_events(bookings, *, page: int) -> tuple[list[dict], bool]:
     )
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    fuels = defaultdict(list)
     plates = {b.plate for b in rows if b.plate}
-    for plate, fuel in RegisteredFuel.objects.filter(plate__in=plates).values_list("plate",
-                                                                                    "fuel"):
-        fuels[plate].append(fuel)
+    fuels = dict(RegisteredVehicle.objects.filter(plate__in=plates).values_list("plate", "fuels"))
     events = []
     for booking in rows:
         events.append(_event(booking, "park_start", booking.checked_in_at, fuels))
