@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from bookings.locking import lock_rows
 from bookings.selectors import bay_days
@@ -36,6 +37,19 @@ class Reason:
     DAY_EXEMPTIONS_USED_UP = "day_exemptions_used_up"
 
 
+REASON_LABELS = {
+    Reason.NO_PLATE: _("no licence plate"),
+    Reason.NOT_REGISTERED: _("not in the vehicle register"),
+    Reason.REGISTER_ZERO_EMISSION: _("register: electricity or hydrogen"),
+    Reason.REGISTER_NOT_ZERO_EMISSION: _("register: not electricity or hydrogen"),
+    Reason.LONG_TERM_EXEMPTION: _("long-term exemption"),
+    Reason.DAY_EXEMPTION: _("day exemption available, not used for today"),
+    Reason.DAY_EXEMPTION_USED: _("day exemption used for today"),
+    Reason.DAY_EXEMPTIONS_USED_UP: _("day exemptions used up this year"),
+    "self_declared": _("as declared by the booker"),
+}
+
+
 class ZeroEmissionStatus(NamedTuple):
     """(is_zero_emission, reason). is_zero_emission is None when nobody knows.
 
@@ -46,6 +60,10 @@ class ZeroEmissionStatus(NamedTuple):
     is_zero_emission: bool | None
     reason: str
     exemption: Exemption | None = None
+
+    @property
+    def label(self) -> str:
+        return str(REASON_LABELS.get(self.reason, self.reason))
 
 
 def _exemptions(plate: str, zone: Zone, day: dt.date):

@@ -193,3 +193,12 @@ def test_the_page_shows_the_answer_and_checks_in(client, booking):
 def test_the_page_is_closed_to_a_carrier(client, bay):
     client.force_login(member(Membership.Role.PLANNER, kind=Organisation.Kind.CARRIER))
     assert client.get(reverse("enforcement:page")).status_code == 403
+
+
+def test_the_page_speaks_dutch_by_default(client, booking):
+    client.force_login(member(Membership.Role.ENFORCER))
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("enforcement:page"), {"plate": "VB123K"})
+    text = page.content.decode()
+    assert "Handhaving" in text and "Nu hier geboekt; toegestaan." in text
+    assert "register: elektriciteit of waterstof" in text
