@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from access.services import booking_zero_emission
 from organisations.models import Organisation, Vehicle
 from places import localtime
 from places.models import LoadingBay
@@ -115,6 +116,8 @@ def booking_create(
     with transaction.atomic():
         bay = _lock_bay(bay.pk)
         check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=now)
+        clean = booking_zero_emission(bay=bay, plate=vehicle.plate if vehicle else "",
+                                      start=start, end=end, self_declared=clean)
         _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(length_m), zero_emission=clean)
         _check_vehicle_free(vehicle=vehicle, start=start, end=end)
         return _insert_booking(
@@ -194,7 +197,8 @@ def booking_reschedule(
             start=start,
             end=end,
             length_cm=to_cm(current.vehicle_length_m),
-            zero_emission=current.zero_emission,
+            zero_emission=booking_zero_emission(bay=bay, plate=current.plate, start=start,
+                                                end=end, self_declared=current.zero_emission),
             exclude_booking_id=current.pk,
         )
         _check_vehicle_free(

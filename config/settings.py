@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "api",
     "operations",
     "console",
+    "access",
+    "cds",
 ]
 
 MIDDLEWARE = [

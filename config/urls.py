@@ -18,6 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("console/", include("console.urls")),
+    path("enforcement/", include("access.urls")),
+    path("cds/", include("cds.urls")),
 ]
 
 if settings.DEBUG:
