@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "hubs",
     "notifications",
     "api",
+    "portal",
 ]
 
 MIDDLEWARE = [
