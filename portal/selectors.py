@@ -260,11 +260,13 @@ def alternatives(
     other_times = []
     if home is not None:
         bay = next(b for b in bays if b.pk == home)
-        nearby = sorted(
-            (m for m in starts[home] if 0 < abs(m - wanted_minute) <= other_times_within),
-            key=lambda m: (abs(m - wanted_minute), m),
-        )
+        on_cells = [
+            m for m in sorted(starts[home])
+            if m % CELL_MINUTES == 0 and 0 < abs(m - wanted_minute) <= other_times_within
+        ]
+        earlier = [m for m in on_cells if m < wanted_minute][-2:]
+        later = [m for m in on_cells if m > wanted_minute][:2]
         other_times = [
-            Alternative(bay, distance[home], m, _label(day, m)) for m in sorted(nearby[:4])
+            Alternative(bay, distance[home], m, _label(day, m)) for m in earlier + later
         ]
     return {"other_bays": other_bays, "other_times": other_times}

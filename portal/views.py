@@ -200,8 +200,7 @@ class GridView(PortalView):
             zero_emission=clean,
             duration=data["duration"],
         )
-        free_as_wanted = bay_id is None and any(a.minute == minute for a in found["other_bays"])
-        return None if free_as_wanted else found
+        return found
 
 
 def _wanted(data):

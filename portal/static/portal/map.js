@@ -10,8 +10,11 @@
   var tiles = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
     maxZoom: 19, attribution: "&copy; OpenStreetMap"
   }).addTo(map);
-  var failed = 0;
-  tiles.on("tileerror", function () { failed += 1; if (status) status.textContent = data.offline; });
+  var loaded = false;
+  tiles.on("tileload", function () { loaded = true; });
+  tiles.on("tileerror", function () { if (status && !loaded) status.textContent = data.offline; });
+  // Offline, a tile request may hang instead of failing: say so after a while.
+  window.setTimeout(function () { if (status && !loaded) status.textContent = data.offline; }, 4000);
   var points = [];
   if (data.shop) {
     L.circleMarker(data.shop, { radius: 9, color: "#0b5d3b", fillOpacity: 0.9 }).addTo(map).bindPopup(data.shopName);
