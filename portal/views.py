@@ -149,6 +149,7 @@ class MapView(PortalView):
             "map.html",
             bays=selectors.bays_today(self.near, day),
             day=day,
+            map_data=map_data(self.organisation, self.near),
         )
 
 

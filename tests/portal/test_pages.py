@@ -187,6 +187,7 @@ def test_the_map_page_lists_near_bays_with_distance_windows_and_load(
     assert "07:00–11:00" in listing
     assert "1 booking" in listing
     assert "leaflet/leaflet.js" in page  # from our own static files, not a CDN
+    assert '"code": "BRS-1"' in page  # the map draws the same bays
 
 
 # --- The grid and booking ---------------------------------------------------------------------
