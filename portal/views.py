@@ -399,6 +399,22 @@ class SeriesCreateView(PortalView):
         return redirect("portal:series", result.series.pk)
 
 
+def refusal_message(code: str, stored: str) -> str:
+    """A stored refusal in the reader's language: fixed messages by their code, else as stored."""
+    fixed = {
+        cls.code: cls.default_message
+        for cls in _subclasses(errors.BookingError)
+        if cls is not errors.InvalidLocalTime
+    }
+    return str(fixed[code]) if code in fixed else stored
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
 class SeriesDetailView(PortalView):
     def get(self, request, pk):
         series = get_object_or_404(
@@ -409,7 +425,11 @@ class SeriesDetailView(PortalView):
             series=series,
             bookings=series.bookings.select_related("bay").order_by("start"),
             not_booked=[
-                {**item, "day": dt.date.fromisoformat(item["day"])} for item in series.not_booked
+                {
+                    "day": dt.date.fromisoformat(item["day"]),
+                    "message": refusal_message(item["code"], item["message"]),
+                }
+                for item in series.not_booked
             ],
         )
 

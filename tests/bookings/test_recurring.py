@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from bookings import errors
 from bookings.models import Booking
@@ -53,7 +54,8 @@ def test_dates_that_cannot_be_booked_are_listed_with_their_reason_not_dropped(ba
     tuesday = FRIDAY + dt.timedelta(days=4)
     booking_create(bay=bay, organisation=OrganisationFactory(), start=at(tuesday, "08:00"),
                    end=at(tuesday, "08:30"), vehicle_length_m=6, zero_emission=False)
-    result = series(bay, OrganisationFactory())
+    with translation.override("en"):
+        result = series(bay, OrganisationFactory())
     missed = {item.day: item.code for item in result.not_booked}
     assert missed == {market: errors.BayClosed.code, tuesday: errors.BayFull.code}
     assert len(result.booked) == 3

@@ -510,3 +510,25 @@ def test_an_api_key_needs_a_name(client_owner):
     response = client_owner.post("/portal/api-keys/", {"name": ""})
     assert response.status_code == 422
     assert 'id="id_name_error"' in response.content.decode()
+
+
+# --- Translations -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("catalog", ["portal/locale/nl/LC_MESSAGES/django.po",
+                                     "locale/nl/LC_MESSAGES/django.po"])
+def test_every_string_has_a_dutch_translation(catalog):
+    from django.conf import settings
+
+    blocks = (settings.BASE_DIR / catalog).read_text(encoding="utf-8").split("\n\n")[1:]
+    untranslated = [b for b in blocks if b.strip() and (
+        b.rstrip().endswith('msgstr ""') or 'msgstr[0] ""' in b or "#, fuzzy" in b)]
+    assert untranslated == []
+
+
+def test_a_booking_refusal_reads_in_dutch_by_default(owner, bay):
+    client = Client()
+    client.force_login(owner)
+    someone_elses_booking(bay, at(FRIDAY, "08:00"), at(FRIDAY, "08:30"))
+    page = book_post(client, bay, "08:00").content.decode()
+    assert "De laadplek is op dit tijdstip vol." in page
