@@ -26,6 +26,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--lang=nl-NL",
 ]
 WIDTHS = {"phone": (360, 780), "desktop": (1280, 900)}
 
@@ -68,6 +69,15 @@ def pages(base: str) -> dict[str, str]:
     }
 
 
+def request_a_pickup(page, base: str) -> None:
+    """One glass pickup, so that the pickups page shows a list as well as the form."""
+    page.goto(f"{base}/portal/pickups/")
+    page.select_option("#id_stream", "glass")
+    page.fill("#id_volume_litres", "120")
+    page.click("#pickup-form button[type=submit]")
+    page.wait_for_load_state()
+
+
 def shoot(base: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -86,6 +96,8 @@ def shoot(base: str) -> list[Path]:
             page.fill("#id_password", "venster-demo")
             page.click("main button[type=submit]")
             page.wait_for_url("**/portal/")
+            if size_name == "phone":
+                request_a_pickup(page, base)
             for name, url in pages(base).items():
                 page.goto(url)
                 page.wait_for_timeout(700 if name == "map" else 100)

@@ -131,3 +131,22 @@ def test_the_bay_map_page_lists_the_bays_even_without_map_tiles(page, shop_world
     page.click("nav.portal >> text=Bays nearby")
     assert bay.code in page.locator("#bay-list").inner_text()
     page.wait_for_function("document.getElementById('map-status').textContent.length > 0")
+
+
+def test_every_page_fits_a_360_pixel_phone_without_sideways_scrolling(page, shop_world):
+    shop, _bay = shop_world
+    sign_in(page)
+    page.click("nav.portal >> text=Waste pickups")
+    page.fill("#id_day", tomorrow().isoformat())
+    page.click("#pickup-form button[type=submit]")
+    page.wait_for_selector("#pickups")
+    paths = ["/portal/", "/portal/pickups/", "/portal/requests/", "/portal/profile/",
+             "/portal/bookings/", "/portal/map/", "/portal/api-keys/",
+             f"/portal/book/?day={tomorrow().isoformat()}&vehicle_length_m=6&duration=30"]
+    too_wide = {}
+    for path in paths:
+        page.goto(page.base + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            too_wide[path] = width
+    assert too_wide == {}
