@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "console",
     "access",
     "cds",
+    "portal",
 ]
 
 MIDDLEWARE = [
