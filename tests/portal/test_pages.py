@@ -531,4 +531,4 @@ def test_a_booking_refusal_reads_in_dutch_by_default(owner, bay):
     client.force_login(owner)
     someone_elses_booking(bay, at(FRIDAY, "08:00"), at(FRIDAY, "08:30"))
     page = book_post(client, bay, "08:00").content.decode()
-    assert "De laadplek is op dit tijdstip vol." in page
+    assert "De laadplek is op dit moment vol." in page
