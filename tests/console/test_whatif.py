@@ -114,3 +114,11 @@ def test_the_what_if_page_shows_the_replay(client, week):
     page = client.post(url, data)
     assert page.status_code == 200
     assert dict(page.context["report"].totals)["refused"] == 1
+
+
+def test_the_window_editor_can_send_its_windows_to_the_replay(client, week):
+    from tests.console.conftest import municipal_admin
+
+    client.force_login(municipal_admin("beheer", week.municipality))
+    editor = client.get(reverse("console:zone_windows", args=[week.pk])).content.decode()
+    assert reverse("console:whatif", args=[week.pk]) in editor
