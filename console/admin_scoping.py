@@ -7,7 +7,7 @@ model permissions still decide what a person may do at all; this only narrows
 where.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from .scoping import CUSTOM_CHOICE_LOOKUPS, in_scope, scope_of, scope_queryset
 
@@ -42,7 +42,7 @@ class MunicipalityScopedAdmin:
         field = self.model._meta.get_field(from_field) if from_field else self.model._meta.pk
         try:
             value = field.to_python(object_id)
-        except Exception:
+        except (ValidationError, ValueError):
             return False
         return self.model._default_manager.filter(**{field.attname: value}).exists()
 

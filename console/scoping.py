@@ -86,12 +86,14 @@ def scope_of(user) -> Scope:
 
 def console_scope(user) -> Scope:
     """Scope for the console: superusers, and managers of a municipal organisation."""
-    if getattr(user, "is_superuser", False):
+    if not getattr(user, "is_authenticated", False):
+        return NOTHING
+    if user.is_superuser:
         return EVERYTHING
-    managing = Membership.objects.filter(
+    manages = Membership.objects.filter(
         user=user, role=Membership.Role.MANAGER, organisation__kind=Organisation.Kind.MUNICIPALITY
-    ).exists() if getattr(user, "is_authenticated", False) else False
-    return scope_of(user) if managing else NOTHING
+    ).exists()
+    return scope_of(user) if manages else NOTHING
 
 
 def municipality_lookups(model) -> list[str] | None:

@@ -236,11 +236,15 @@ def _historical_in_scope(obj, scope) -> bool:
 @console_view
 def whatif(request, pk):
     zone = get_object_or_404(scoped(request, Zone), pk=pk)
+    # ?bay=<id> proposes that bay's own windows instead of the zone's.
+    bay = None
+    if request.GET.get("bay", "").isdigit():
+        bay = get_object_or_404(LoadingBay.objects.filter(zone=zone), pk=request.GET["bay"])
     form = WhatIfForm(request.POST or None, zone=zone)
     if request.method == "POST":
         formset = WindowFormSet(request.POST, prefix="w")
     else:
-        formset = WindowFormSet(initial=window_initial(zone.windows.all()), prefix="w")
+        formset = WindowFormSet(initial=window_initial((bay or zone).windows.all()), prefix="w")
     report = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         specs = window_specs(formset)
@@ -253,11 +257,12 @@ def whatif(request, pk):
             weeks = form.cleaned_data["weeks"]
             start_day = today - dt.timedelta(weeks=weeks)
             report = whatif_service.replay(
-                zone=zone, weeks=weeks, today=today, zone_windows=specs,
+                zone=zone, weeks=weeks, today=today,
+                zone_windows=None if bay else specs, bay_windows={bay.pk: specs} if bay else None,
                 closures=form.proposed_closures(start_day, today),
             )
     return render(request, "console/whatif.html", {
-        "zone": zone, "form": form, "formset": formset, "report": report,
+        "zone": zone, "bay": bay, "form": form, "formset": formset, "report": report,
         "report_per_bay": report.rows(report.per_bay) if report else [],
         "report_per_carrier": report.rows(report.per_carrier) if report else [],
     })

@@ -114,3 +114,24 @@ def test_the_what_if_page_shows_the_replay(client, week):
     page = client.post(url, data)
     assert page.status_code == 200
     assert dict(page.context["report"].totals)["refused"] == 1
+
+
+def test_the_window_editor_can_send_its_windows_to_the_replay(client, week):
+    from tests.console.conftest import municipal_admin
+
+    client.force_login(municipal_admin("beheer", week.municipality))
+    editor = client.get(reverse("console:zone_windows", args=[week.pk])).content.decode()
+    assert reverse("console:whatif", args=[week.pk]) in editor
+
+
+def test_a_bay_of_its_own_windows_is_replayed_through_the_page(client, week):
+    from tests.console.conftest import municipal_admin
+
+    client.force_login(municipal_admin("beheer", week.municipality))
+    b = week.bays.get(code="B")
+    url = reverse("console:whatif", args=[week.pk]) + f"?bay={b.pk}"
+    # Bay B opens on Thursdays to zero-emission vehicles only: Beta's van at 10:30 moves to A.
+    data = {"weeks": 1, "w-TOTAL_FORMS": 1, "w-INITIAL_FORMS": 0, "w-0-weekday": 3,
+            "w-0-start": "07:00", "w-0-end": "18:00", "w-0-zero_emission_only": "on"}
+    report = client.post(url, data).context["report"]
+    assert dict(report.per_bay["B"]) == {"kept": 1, "moved": 1}

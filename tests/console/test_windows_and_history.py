@@ -90,3 +90,16 @@ def test_the_history_page_says_who_changed_what(client, leiden):
     assert ("Breestraat", "Nieuwe Rijn") in [(old, new) for _f, old, new in changed.changes]
     booking_page = client.get(reverse("console:history", args=["booking", leiden.booking.pk]))
     assert booking_page.status_code == 200
+
+
+def test_the_history_of_a_removed_window_stays_visible_to_its_own_municipality(
+    client, leiden, gouda
+):
+    removed = leiden.zone.windows.first()
+    windows_replace(zone=leiden.zone, windows=[])
+    url = reverse("console:history", args=["window", removed.pk])
+    client.force_login(leiden.admin)
+    page = client.get(url)
+    assert page.status_code == 200 and page.context["entries"][0].kind == "-"
+    client.force_login(gouda.admin)
+    assert client.get(url).status_code == 404
