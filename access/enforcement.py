@@ -158,7 +158,7 @@ def _closure_now(bay: LoadingBay, now: dt.datetime) -> Closure | None:
 def _effective_zero_emission(status: ZeroEmissionStatus, booking: Booking | None):
     """On the street a day exemption counts only when it was spent for today."""
     if status.reason == Reason.DAY_EXEMPTION:
-        return ZeroEmissionStatus(False, Reason.DAY_EXEMPTION, status.exemption)
+        return ZeroEmissionStatus(False, Reason.DAY_EXEMPTION)
     if status.is_zero_emission is None and booking is not None:
         return ZeroEmissionStatus(booking.zero_emission, "self_declared")
     return status

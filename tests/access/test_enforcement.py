@@ -89,7 +89,7 @@ def test_a_vehicle_the_register_calls_diesel_in_a_zero_emission_window_is_refuse
     RegisteredVehicleFactory(plate="VD456L", fuels=["Diesel"], zero_emission=False)
     answer = check("VD456L", "LEI-001")
     assert answer.verdict == Verdict.NOT_ZERO_EMISSION
-    assert answer.zero_emission == (False, "register_not_zero_emission", None)
+    assert answer.zero_emission == (False, "register_not_zero_emission")
     assert answer.registered.fuels == ["Diesel"]
 
 
