@@ -186,7 +186,10 @@ def booking_zero_emission(
     refused here with a reason; a day exemption is spent only for such a stay.
     """
     day = start.astimezone(localtime.LOCAL).date()
-    status = zero_emission_status(plate, bay.zone, day)
+    plate = normalise_plate(plate)
+    registered = RegisteredVehicle.objects.filter(plate=plate).first() if plate else None
+    status = zero_emission_status(plate, bay.zone, day, registered=registered,
+                                  lookup_register=False)
     if status.is_zero_emission is None:
         return self_declared
     if status.reason in (Reason.REGISTER_ZERO_EMISSION, Reason.LONG_TERM_EXEMPTION,
@@ -196,7 +199,9 @@ def booking_zero_emission(
     if status.reason == Reason.DAY_EXEMPTION:
         if needs:
             day_exemption_use(plate=plate, zone=bay.zone, day=day)
-        return needs
+            return True
+        # No day spent: the vehicle is what the register (or else the booker) says.
+        return registered.zero_emission if registered is not None else self_declared
     if needs:
         if status.reason == Reason.DAY_EXEMPTIONS_USED_UP:
             raise errors.DayExemptionsUsedUp()
