@@ -31,6 +31,7 @@ class Verdict:
     OUTSIDE_WINDOW = "outside_window"
     BAY_CLOSED = "bay_closed"
     NOT_ZERO_EMISSION = "not_zero_emission"
+    UNKNOWN_BAY = "unknown_bay"
 
 
 MESSAGES = {
@@ -40,6 +41,7 @@ MESSAGES = {
     Verdict.WRONG_WINDOW: _("Booked today, but not for this time."),
     Verdict.OUTSIDE_WINDOW: _("Booked, but the bay is not open for loading now."),
     Verdict.BAY_CLOSED: _("Booked, but the bay is closed now."),
+    Verdict.UNKNOWN_BAY: _("No bay with this code in your municipality."),
     Verdict.NOT_ZERO_EMISSION: _(
         "Booked, but the window now is for zero-emission vehicles only and this vehicle "
         "is not zero-emission."
@@ -102,7 +104,8 @@ class EnforcementAnswer:
 
     @property
     def booked_here_now(self) -> bool:
-        return self.verdict not in (Verdict.NOT_BOOKED, Verdict.WRONG_BAY, Verdict.WRONG_WINDOW)
+        return self.verdict not in (Verdict.NOT_BOOKED, Verdict.WRONG_BAY, Verdict.WRONG_WINDOW,
+                                    Verdict.UNKNOWN_BAY)
 
 
 def _bookings_today(plate: str, day: dt.date, scope: Scope) -> list[Booking]:
@@ -158,7 +161,7 @@ def _closure_now(bay: LoadingBay, now: dt.datetime) -> Closure | None:
 def _effective_zero_emission(status: ZeroEmissionStatus, booking: Booking | None):
     """On the street a day exemption counts only when it was spent for today."""
     if status.reason == Reason.DAY_EXEMPTION:
-        return ZeroEmissionStatus(False, Reason.DAY_EXEMPTION, status.exemption)
+        return ZeroEmissionStatus(False, Reason.DAY_EXEMPTION)
     if status.is_zero_emission is None and booking is not None:
         return ZeroEmissionStatus(booking.zero_emission, "self_declared")
     return status
@@ -172,6 +175,9 @@ def enforcement_check(
     plate = normalise_plate(plate)
     day = now.astimezone(localtime.LOCAL).date()
     bay = _find_bay(bay_code, scope)
+    if bay_code.strip() and bay is None:
+        return EnforcementAnswer(plate=plate, checked_at=now, verdict=Verdict.UNKNOWN_BAY,
+                                 zero_emission=ZeroEmissionStatus(None, Reason.NOT_REGISTERED))
     bookings = _bookings_today(plate, day, scope)
     answer = EnforcementAnswer(plate=plate, checked_at=now, verdict=Verdict.NOT_BOOKED,
                                bay=bay, bookings_today=bookings)

@@ -59,7 +59,6 @@ class ZeroEmissionStatus(NamedTuple):
 
     is_zero_emission: bool | None
     reason: str
-    exemption: Exemption | None = None
 
     @property
     def label(self) -> str:
@@ -106,16 +105,16 @@ def zero_emission_status(
     exemptions = list(_exemptions(plate, zone, day))
     for exemption in exemptions:
         if exemption.kind == Exemption.Kind.LONG_TERM:
-            return ZeroEmissionStatus(True, Reason.LONG_TERM_EXEMPTION, exemption)
+            return ZeroEmissionStatus(True, Reason.LONG_TERM_EXEMPTION)
     day_exemptions = [e for e in exemptions if e.kind == Exemption.Kind.DAY]
     if day_exemptions:
         used = _days_used(plate, zone.municipality_id, day.year)
         limit = max(e.days_per_year for e in day_exemptions)
         if day in used:
-            return ZeroEmissionStatus(True, Reason.DAY_EXEMPTION_USED, day_exemptions[0])
+            return ZeroEmissionStatus(True, Reason.DAY_EXEMPTION_USED)
         if len(used) < limit:
-            return ZeroEmissionStatus(True, Reason.DAY_EXEMPTION, day_exemptions[0])
-        return ZeroEmissionStatus(False, Reason.DAY_EXEMPTIONS_USED_UP, day_exemptions[0])
+            return ZeroEmissionStatus(True, Reason.DAY_EXEMPTION)
+        return ZeroEmissionStatus(False, Reason.DAY_EXEMPTIONS_USED_UP)
     if registered is None:
         return ZeroEmissionStatus(None, Reason.NOT_REGISTERED)
     return ZeroEmissionStatus(False, Reason.REGISTER_NOT_ZERO_EMISSION)
@@ -187,7 +186,10 @@ def booking_zero_emission(
     refused here with a reason; a day exemption is spent only for such a stay.
     """
     day = start.astimezone(localtime.LOCAL).date()
-    status = zero_emission_status(plate, bay.zone, day)
+    plate = normalise_plate(plate)
+    registered = RegisteredVehicle.objects.filter(plate=plate).first() if plate else None
+    status = zero_emission_status(plate, bay.zone, day, registered=registered,
+                                  lookup_register=False)
     if status.is_zero_emission is None:
         return self_declared
     if status.reason in (Reason.REGISTER_ZERO_EMISSION, Reason.LONG_TERM_EXEMPTION,
@@ -197,7 +199,9 @@ def booking_zero_emission(
     if status.reason == Reason.DAY_EXEMPTION:
         if needs:
             day_exemption_use(plate=plate, zone=bay.zone, day=day)
-        return needs
+            return True
+        # No day spent: the vehicle is what the register (or else the booker) says.
+        return registered.zero_emission if registered is not None else self_declared
     if needs:
         if status.reason == Reason.DAY_EXEMPTIONS_USED_UP:
             raise errors.DayExemptionsUsedUp()

@@ -130,6 +130,44 @@ def zone_detail(request, query, curb_zone_id):
     return found, data.last_updated()
 
 
+def _one(request, found, data, what):
+    if not found:
+        return error(request, 404, "not_found", f"No {what} with this id.")
+    return found[0], data.last_updated()
+
+
+@cds_view(CURBS_MAX_AGE)
+def area_detail(request, query, curb_area_id):
+    """GET /cds/curbs/areas/{id}"""
+    data = _snapshot(query)
+    found = [a for a in curbs.query_areas(data, CurbQuery())
+             if a["curb_area_id"] == str(curb_area_id)]
+    return _one(request, found, data, "curb area")
+
+
+@cds_view(CURBS_MAX_AGE)
+def space_detail(request, query, curb_space_id):
+    """GET /cds/curbs/spaces/{id}"""
+    data = _snapshot(query)
+    found = [s for s in curbs.query_spaces(data, CurbQuery(time=query.time), now=localtime.now())
+             if s["curb_space_id"] == str(curb_space_id)]
+    return _one(request, found, data, "curb space")
+
+
+@cds_view(CURBS_MAX_AGE)
+def policy_detail(request, query, curb_policy_id):
+    """GET /cds/curbs/policies/{id}"""
+    data = _snapshot(query)
+    found = curbs.query_policies(data, CurbQuery(ids=frozenset({str(curb_policy_id)})))
+    return _one(request, found, data, "curb policy")
+
+
+@require_GET
+def events_status(request):
+    """GET /cds/events/status: Venster has no sensors to report on."""
+    return error(request, 501, "not_implemented", "Venster has no curb sensors.")
+
+
 @cds_view(CURBS_MAX_AGE)
 def areas(request, query):
     """GET /cds/curbs/areas"""

@@ -1,5 +1,7 @@
 """/api/v1/enforcement/: check a plate, check in, mark a no-show. For enforcers only."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -38,6 +40,8 @@ class IsEnforcer(permissions.BasePermission):
 class CheckView(APIView):
     permission_classes = [IsEnforcer]
 
+    @extend_schema(parameters=[CheckQuerySerializer], responses=OpenApiTypes.OBJECT,
+                   summary="May this vehicle stand here now?")
     def get(self, request):
         query = CheckQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -51,6 +55,7 @@ class BookingActionView(APIView):
     permission_classes = [IsEnforcer]
     service = None
 
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, reference):
         booking = enforceable_booking(reference=reference, scope=request.enforcement_scope)
         if booking is None:

@@ -89,7 +89,7 @@ def test_a_vehicle_the_register_calls_diesel_in_a_zero_emission_window_is_refuse
     RegisteredVehicleFactory(plate="VD456L", fuels=["Diesel"], zero_emission=False)
     answer = check("VD456L", "LEI-001")
     assert answer.verdict == Verdict.NOT_ZERO_EMISSION
-    assert answer.zero_emission == (False, "register_not_zero_emission", None)
+    assert answer.zero_emission == (False, "register_not_zero_emission")
     assert answer.registered.fuels == ["Diesel"]
 
 
@@ -103,8 +103,8 @@ def test_the_answer_takes_few_queries(booking, django_assert_max_num_queries):
 
 def test_an_officer_of_another_municipality_sees_nothing_here(booking):
     gouda = MunicipalityFactory(name="Gouda", slug="gouda", cbs_code="GM0513")
-    answer = check("VB123K", "LEI-001", scope=Scope(gouda.pk))
-    assert answer.verdict == Verdict.NOT_BOOKED
+    assert check("VB123K", scope=Scope(gouda.pk)).verdict == Verdict.NOT_BOOKED
+    assert check("VB123K", "LEI-001", scope=Scope(gouda.pk)).verdict == Verdict.UNKNOWN_BAY
 
 
 # --- the API ------------------------------------------------------------------------------

@@ -132,4 +132,20 @@ def test_moving_a_booking_into_a_zero_emission_only_window_asks_the_register(bay
 
 
 def test_zero_emission_status_without_a_plate_knows_nothing(bay):
-    assert zero_emission_status("", bay.zone, FRIDAY) == (None, Reason.NO_PLATE, None)
+    is_zero_emission, reason = zero_emission_status("", bay.zone, FRIDAY)
+    assert (is_zero_emission, reason) == (None, Reason.NO_PLATE)
+
+
+def test_zero_emission_status_is_a_pair_of_answer_and_reason(bay):
+    RegisteredVehicleFactory(plate="VH012N", fuels=["Waterstof"], zero_emission=True)
+    assert zero_emission_status("VH-012-N", bay.zone, FRIDAY) == (
+        True, Reason.REGISTER_ZERO_EMISSION)
+
+
+def test_an_unregistered_plate_with_a_day_exemption_keeps_its_declaration_when_no_day_is_spent(
+        bay):
+    vehicle = VehicleFactory(plate="GV123B", zero_emission=True)
+    ExemptionFactory(plate="GV123B", municipality=bay.zone.municipality,
+                     kind=Exemption.Kind.DAY)
+    assert book(bay, vehicle, "08:00", "08:30").zero_emission is True
+    assert DayExemptionUse.objects.count() == 0

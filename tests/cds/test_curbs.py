@@ -252,3 +252,21 @@ def test_last_updated_moves_when_a_bay_changes(places):
         places["bay"].street = "Nieuwe Rijn"
         places["bay"].save()
     assert get("/cds/curbs/zones").json()["last_updated"] > first
+
+
+def test_each_area_space_and_policy_can_be_fetched_by_its_id(places):
+    for kind, key, schema in [("areas", "curb_area_id", schemas.CURB_AREA),
+                              ("spaces", "curb_space_id", schemas.CURB_SPACE),
+                              ("policies", "curb_policy_id", schemas.POLICY)]:
+        listed = data(f"/cds/curbs/{kind}")[kind]
+        for item in listed:
+            fetched = data(f"/cds/curbs/{kind}/{item[key]}")
+            assert schemas.problems(fetched, schema) == []
+            assert fetched[key] == item[key]
+        assert get(f"/cds/curbs/{kind}/{uuid.uuid4()}").status_code == 404
+
+
+def test_the_optional_status_endpoint_says_it_is_not_implemented(places):
+    response = get("/cds/events/status")
+    assert response.status_code == 501
+    assert response["Content-Type"] == CDS
