@@ -17,6 +17,7 @@ from places import localtime
 from places.models import LoadingBay
 
 from . import errors
+from . import events as booking_events
 from .locking import lock_rows
 from .models import Booking
 from .selectors import bay_days, to_cm
@@ -117,7 +118,7 @@ def booking_create(
         check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=now)
         _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(length_m), zero_emission=clean)
         _check_vehicle_free(vehicle=vehicle, start=start, end=end)
-        return _insert_booking(
+        return booking_events.booking_confirmed(_insert_booking(
             bay=bay,
             organisation=organisation,
             vehicle=vehicle,
@@ -128,7 +129,7 @@ def booking_create(
             channel=channel,
             booked_by=booked_by,
             note=note,
-        )
+        ))
 
 
 def _vehicle_facts(vehicle, vehicle_length_m, zero_emission):
@@ -221,6 +222,7 @@ def _transition(booking: Booking, *, allowed_from, to, stamp_field=None, now=Non
             setattr(current, stamp_field, now)
             fields.append(stamp_field)
         current.save(update_fields=fields)
+        booking_events.status_changed(current, now=now)
     return current
 
 
