@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from places import localtime
@@ -51,3 +52,13 @@ class AwareDateTimeField(serializers.DateTimeField):
         if parsed is None:
             self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+hh:mm")
         return parsed
+
+
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                      "example": "07:00", "description": "Local wall-clock time, HH:MM."})
+class WallTimeField(serializers.TimeField):
+    """A time of day on Amsterdam's wall clock (windows, closures, cut-offs), as HH:MM."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)

@@ -16,6 +16,8 @@ class VensterAPIMixin:
     """
 
     throttle_classes = [OrganisationKeyThrottle]
+    # Any segment reaches the view, so a malformed id is a 404 problem document too.
+    lookup_value_regex = "[^/]+"
 
     @property
     def organisation(self):

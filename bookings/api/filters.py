@@ -3,6 +3,7 @@ import datetime as dt
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from api.filters import IdFilter
 from bookings.models import Booking, BookingRequest, WaitlistEntry
 from places import localtime
 
@@ -12,8 +13,8 @@ class BookingFilter(django_filters.FilterSet):
 
     date_from = django_filters.DateFilter(method="filter_from", help_text=_("A local date."))
     date_to = django_filters.DateFilter(method="filter_to", help_text=_("Inclusive."))
-    bay = django_filters.NumberFilter(field_name="bay_id")
-    vehicle = django_filters.NumberFilter(field_name="vehicle_id")
+    bay = IdFilter(field_name="bay_id")
+    vehicle = IdFilter(field_name="vehicle_id")
     status = django_filters.MultipleChoiceFilter(choices=Booking.Status.choices)
 
     class Meta:
@@ -43,7 +44,7 @@ class BookingRequestFilter(django_filters.FilterSet):
 
 
 class WaitlistFilter(django_filters.FilterSet):
-    bay = django_filters.NumberFilter(field_name="bay_id")
+    bay = IdFilter(field_name="bay_id")
     status = django_filters.MultipleChoiceFilter(choices=WaitlistEntry.Status.choices)
 
     class Meta:

@@ -25,7 +25,7 @@ class BayFilter(django_filters.FilterSet):
     zone = django_filters.CharFilter(field_name="zone__slug", help_text=_("Zone slug."))
     street = django_filters.CharFilter(field_name="street", lookup_expr="icontains")
     min_kerb_length_m = django_filters.NumberFilter(field_name="kerb_length_m",
-                                                    lookup_expr="gte", min_value=0)
+                                                    lookup_expr="gte", min_value=0, max_value=999)
     vehicle_length_m = django_filters.NumberFilter(
         method="filter_vehicle_length", min_value=0, max_value=99,
         help_text=_("Only bays (and zones) that take a vehicle this long."),

@@ -1,12 +1,15 @@
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import WallTimeField
 from places.models import Closure, LoadingBay, Municipality, TimeWindow, Zone
 
 
 class TimeWindowSerializer(serializers.ModelSerializer):
+    start = WallTimeField()
+    end = WallTimeField()
+
     class Meta:
         model = TimeWindow
         fields = ["weekday", "start", "end", "zero_emission_only"]
@@ -14,6 +17,8 @@ class TimeWindowSerializer(serializers.ModelSerializer):
 
 class ClosureSerializer(serializers.ModelSerializer):
     weekdays = serializers.ListField(child=serializers.IntegerField(), read_only=True)
+    start_time = WallTimeField(allow_null=True)
+    end_time = WallTimeField(allow_null=True)
 
     class Meta:
         model = Closure
@@ -26,6 +31,7 @@ class ZoneSerializer(serializers.ModelSerializer):
     windows = TimeWindowSerializer(many=True, read_only=True)
     closures = serializers.SerializerMethodField()
     boundary = serializers.SerializerMethodField()
+    allocation_cutoff = WallTimeField()
 
     class Meta:
         model = Zone
@@ -34,7 +40,8 @@ class ZoneSerializer(serializers.ModelSerializer):
                   "max_vehicle_length_m", "max_vehicle_weight_kg", "allocation_cutoff",
                   "boundary", "windows", "closures"]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field({"type": "object", "nullable": True,
+                          "description": "GeoJSON Polygon, or null when not drawn."})
     def get_boundary(self, zone):
         return zone.boundary or None
 

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from api.filters import IdFilter
 from api.viewsets import VensterAPIMixin, idempotent_action
 from webhooks import services
 from webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -57,7 +58,7 @@ class WebhookEndpointViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.Retr
 
 
 class WebhookDeliveryFilter(django_filters.FilterSet):
-    endpoint = django_filters.NumberFilter(field_name="endpoint_id")
+    endpoint = IdFilter(field_name="endpoint_id")
 
     class Meta:
         model = WebhookDelivery
