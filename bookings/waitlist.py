@@ -180,8 +180,9 @@ def waitlist_accept(*, entry: WaitlistEntry, booked_by=None,
 
     now = now or localtime.now()
     with transaction.atomic():
-        current = WaitlistEntry.objects.select_for_update().select_related("bay", "vehicle").get(
-            pk=entry.pk)
+        # of=self: PostgreSQL cannot lock the nullable side (vehicle) of the join.
+        current = (WaitlistEntry.objects.select_for_update(of=("self",))
+                   .select_related("bay", "vehicle").get(pk=entry.pk))
         if current.status != WaitlistEntry.Status.OFFERED or current.offer_expires_at <= now:
             raise OfferNotOpen()
         booking = booking_create(
