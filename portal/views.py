@@ -48,6 +48,8 @@ class SignInView(auth_views.LoginView):
     """Django's sign-in that switches to the organisation's preferred language."""
 
     def get_default_redirect_url(self):
+        if organisation_of(self.request.user) is None:
+            return super().get_default_redirect_url()
         return reverse("portal:home")
 
     def form_valid(self, form):

@@ -26,13 +26,19 @@ CHROMIUM_ARGS = [
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def require_chromium(path: str = CHROMIUM) -> None:
+    """Skip without Chromium, or fail when the run requires it (VENSTER_REQUIRE_BROWSER=1)."""
+    if Path(path).exists():
+        return
+    reason = f"Chromium is not installed at {path} (apt-get install chromium)."
+    if os.environ.get("VENSTER_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"VENSTER_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
 @pytest.fixture
 def browser(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)."
-        if os.environ.get("VENSTER_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"VENSTER_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    require_chromium()
     # The sync API runs an event loop in this thread; the test's own ORM calls are still sync.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright

@@ -532,3 +532,10 @@ def test_a_booking_refusal_reads_in_dutch_by_default(owner, bay):
     someone_elses_booking(bay, at(FRIDAY, "08:00"), at(FRIDAY, "08:30"))
     page = book_post(client, bay, "08:00").content.decode()
     assert "De laadplek is op dit tijdstip vol." in page
+
+
+def test_someone_without_a_shop_is_not_sent_into_the_portal_after_signing_in(bay):
+    UserFactory(username="admin-like")
+    response = Client().post("/accounts/login/", {"username": "admin-like",
+                                                  "password": "secret-pass-123"})
+    assert response["Location"] == "/"
