@@ -364,6 +364,7 @@ class SeriesCreateView(PortalView):
             bays=[n.bay for n in self.near],
             initial={
                 "token": services.new_form_token(),
+                "bay": self.near[0].bay if self.near else None,
                 "first_day": today(),
                 "until": today() + dt.timedelta(days=27),
                 "duration": 30,
