@@ -20,7 +20,7 @@ from .base import PortalView, today
 # --- Finding and booking a slot ---------------------------------------------------------
 
 
-def _grid_initial(organisation) -> dict:
+def _grid_initial() -> dict:
     return {"day": today(), "duration": 30, "vehicle_length_m": "6"}
 
 
@@ -28,7 +28,7 @@ class GridView(PortalView):
     def get(self, request):
         data = request.GET if "day" in request.GET else None
         form = forms.GridForm(
-            data, organisation=self.organisation, initial=_grid_initial(self.organisation)
+            data, organisation=self.organisation, initial=_grid_initial()
         )
         return self._page(form)
 
@@ -48,15 +48,13 @@ class GridView(PortalView):
             if wanted is not None:
                 context["alternatives"] = self._alternatives(data, length, clean, wanted)
                 context["wanted"] = wanted
-        elif not form.is_bound:
-            context["grid"] = None
         response = self.render("grid.html", **context)
         response.status_code = status
         return response
 
     def _alternatives(self, data, length, clean, wanted):
         bay_id, minute = wanted
-        found = selectors.alternatives(
+        return selectors.alternatives(
             self.near,
             day=data["day"],
             wanted_minute=minute,
@@ -65,7 +63,6 @@ class GridView(PortalView):
             zero_emission=clean,
             duration=data["duration"],
         )
-        return found
 
 
 def _wanted(data):
@@ -87,11 +84,13 @@ class BookView(GridView):
             return self._page(form, status=422)
         data = form.cleaned_data
         bay_id, minute = form.slot_parts()
-        bay = selectors.bay_of(self.organisation, bay_id)
+        bay = selectors.bookable_bay(bay_id)
         start = localtime.instant_at(data["day"], minute)
         try:
             if bay is None:
                 raise errors.BayInactive()
+            if minute >= localtime.day_minutes(data["day"]):
+                raise errors.OutsideWindow()  # a forged slot past midnight
             booking = services.book(
                 token=data["token"],
                 organisation=self.organisation,

@@ -539,3 +539,9 @@ def test_someone_without_a_shop_is_not_sent_into_the_portal_after_signing_in(bay
     response = Client().post("/accounts/login/", {"username": "admin-like",
                                                   "password": "secret-pass-123"})
     assert response["Location"] == "/"
+
+
+def test_a_forged_slot_past_midnight_is_refused_not_moved_to_the_next_day(client_owner, shop, bay):
+    response = book_post(client_owner, bay, "25:00")
+    assert response.status_code == 409
+    assert not Booking.objects.filter(organisation=shop).exists()
