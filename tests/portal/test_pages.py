@@ -143,6 +143,14 @@ def test_password_reset_mails_a_link(owner):
     assert len(mail.outbox) == 1
     assert "/accounts/reset/" in mail.outbox[0].body
     assert english_client().get(response["Location"]).status_code == 200
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    client = english_client()
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    done = client.post(form_page.redirect_chain[-1][0], {
+        "new_password1": "a-new-long-pass-42", "new_password2": "a-new-long-pass-42"})
+    assert done.status_code == 302
+    assert Client().login(username="owner", password="a-new-long-pass-42")
 
 
 # --- Profile and map --------------------------------------------------------------------------
