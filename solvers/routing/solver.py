@@ -25,12 +25,19 @@ import time
 from dataclasses import dataclass, field
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 from .distances import distance_matrix, travel_seconds
 from .model import Problem, Route, Solution, Visit
 
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy
 METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic
+INSERTION_OPERATORS = (
+    "use_extended_swap_active",
+    "use_relocate_and_make_active",
+    "use_exchange_and_make_active",
+    "use_inactive_lns",
+)
 
 
 @dataclass
@@ -51,6 +58,12 @@ class SolveOptions:
     attempt_share: float = 0.12
     #: lower bound on vehicles (stop removing routes when reached); computed if None
     min_vehicles: int | None = None
+    #: cost per time unit of lateness in the fleet-squeeze attempts (0: drop-and-reinsert)
+    squeeze_penalty: int = 0
+    #: cost per time unit of route duration in the route-removal attempts
+    span_cost: int = 0
+    #: extra local-search operators that insert unserved stops while moving others
+    insertion_operators: bool = True
     log: bool = False
 
 
@@ -231,7 +244,13 @@ class _RunResult:
 class _Model:
     """OR-Tools model over a subset of the fleet."""
 
-    def __init__(self, inst: _Instance, vehicles: list[int], drop_penalty: int):
+    def __init__(self, inst: _Instance, vehicles: list[int], drop_penalty: int,
+                 insertion_operators: tuple[str, ...] = (), soft_windows: int = 0,
+                 span_cost: int = 0):
+        """``soft_windows`` > 0: every stop is mandatory and late service (or a late
+        return) is allowed at that cost per time unit; used to squeeze a fleet."""
+        self.insertion_operators = insertion_operators
+        self.soft = soft_windows
         self.inst = inst
         self.vehicles = vehicles
         p = inst.problem
@@ -253,23 +272,35 @@ class _Model:
             time_cb[cat] = r.RegisterTransitMatrix(
                 [[svc[a] + m[a][b] for b in range(n)] for a in range(n)])
         horizon = inst.horizon
+        cap_t = 3 * horizon if soft_windows else horizon
         r.AddDimensionWithVehicleTransits(
-            [time_cb[p.vehicles[v].category] for v in vehicles], horizon, horizon, False,
+            [time_cb[p.vehicles[v].category] for v in vehicles], cap_t, cap_t, False,
             "time")
         tdim = r.GetDimensionOrDie("time")
         self.tdim = tdim
+        if span_cost:
+            tdim.SetSpanCostCoefficientForAllVehicles(span_cost)
         for i, nd in enumerate(inst.nodes):
             if nd.kind == "depot":
                 continue
             lo, hi = nd.window
-            tdim.CumulVar(self.node_index[i]).SetRange(max(0, lo), min(hi, horizon))
+            if soft_windows and nd.kind == "stop":
+                tdim.CumulVar(self.node_index[i]).SetRange(max(0, lo), cap_t)
+                tdim.SetCumulVarSoftUpperBound(self.node_index[i], min(hi, horizon),
+                                               soft_windows)
+            else:
+                tdim.CumulVar(self.node_index[i]).SetRange(max(0, lo), min(hi, horizon))
         for k, v in enumerate(vehicles):
             veh = p.vehicles[v]
             dep = p.depots[[d.id for d in p.depots].index(veh.depot)]
             lo = max(veh.shift_start, dep.window[0])
             hi = min(veh.shift_end, dep.window[1])
             tdim.CumulVar(r.Start(k)).SetRange(lo, hi)
-            tdim.CumulVar(r.End(k)).SetRange(lo, hi)
+            if soft_windows:
+                tdim.CumulVar(r.End(k)).SetRange(lo, cap_t)
+                tdim.SetCumulVarSoftUpperBound(r.End(k), hi, soft_windows)
+            else:
+                tdim.CumulVar(r.End(k)).SetRange(lo, hi)
             r.AddVariableMaximizedByFinalizer(tdim.CumulVar(r.Start(k)))
             r.AddVariableMinimizedByFinalizer(tdim.CumulVar(r.End(k)))
 
@@ -316,13 +347,19 @@ class _Model:
             if nd.kind == "disposal":
                 r.AddDisjunction([self.node_index[i]], 0)
             elif nd.kind == "stop":
-                r.AddDisjunction([self.node_index[i]], drop_penalty)
+                if not soft_windows:
+                    r.AddDisjunction([self.node_index[i]], drop_penalty)
                 allowed = [vpos[v] for v in inst.allowed[i] if v in vpos]
                 if len(allowed) < len(vehicles):
-                    r.SetAllowedVehiclesForIndex(allowed, self.node_index[i])
+                    r.VehicleVar(self.node_index[i]).SetValues([-1, *allowed])
 
     def params(self, seconds: float, first: str, meta: str):
         ps = pywrapcp.DefaultRoutingSearchParameters()
+        if self.insertion_operators:
+            ops = ps.local_search_operators
+            on = optional_boolean_pb2.BOOL_TRUE
+            for name in self.insertion_operators:
+                setattr(ops, name, on)
         ps.first_solution_strategy = getattr(FIRST_SOLUTION, first)
         ps.local_search_metaheuristic = getattr(METAHEURISTIC, meta)
         ps.time_limit.FromMilliseconds(max(10, int(seconds * 1000)))
@@ -338,8 +375,19 @@ class _Model:
             solver = r.solver()
 
             def check() -> None:
-                if all(r.NextVar(i).Value() != i for i in stop_idx):
-                    solver.FinishCurrentSearch()
+                if not all(r.NextVar(i).Value() != i for i in stop_idx):
+                    return
+                if self.soft:
+                    mgr = self.manager
+                    for k, v in enumerate(self.vehicles):
+                        idx = r.NextVar(r.Start(k)).Value()
+                        route = []
+                        while not r.IsEnd(idx):
+                            route.append(mgr.IndexToNode(idx))
+                            idx = r.NextVar(idx).Value()
+                        if route and not _on_time(self.inst, v, route):
+                            return
+                solver.FinishCurrentSearch()
 
             r.AddAtSolutionCallback(check)
         sol = None
@@ -371,6 +419,49 @@ class _Model:
             self.inst.problem.vehicles[self.vehicles[k]].depot], rt)
             for k, rt in enumerate(routes))
         return _RunResult(routes, dropped, distance, sol.ObjectiveValue())
+
+
+def _on_time(inst: _Instance, v: int, route: list[int]) -> bool:
+    """Whether a node sequence meets every window and the vehicle's shift end."""
+    p = inst.problem
+    veh = p.vehicles[v]
+    depot = inst.depot_node[veh.depot]
+    dep = inst.nodes[depot]
+    tm = inst.time_by_cat[veh.category]
+    t = max(veh.shift_start, dep.window[0])
+    prev = depot
+    for i in route:
+        nd = inst.nodes[i]
+        t = max(t + inst.nodes[prev].service + tm[prev][i], nd.window[0])
+        if t > nd.window[1]:
+            return False
+        prev = i
+    t += inst.nodes[prev].service + tm[prev][depot]
+    return t <= min(veh.shift_end, dep.window[1])
+
+
+def _cheapest_insertion(inst: _Instance, vehicles: list[int], routes: list[list[int]],
+                        nodes: list[int]) -> list[list[int]]:
+    """Insert nodes one by one at the place of least added distance among places where
+    the route stays on time, else least added distance (windows may then be late)."""
+    routes = [list(r) for r in routes]
+    for n in nodes:
+        best = None
+        for k, rt in enumerate(routes):
+            depot = inst.depot_node[inst.problem.vehicles[vehicles[k]].depot]
+            seq = [depot, *rt, depot]
+            for pos in range(len(seq) - 1):
+                a, b = seq[pos], seq[pos + 1]
+                add = inst.dist[a][n] + inst.dist[n][b] - inst.dist[a][b]
+                cand = rt[:pos] + [n] + rt[pos:]
+                late = 0 if _on_time(inst, vehicles[k], cand) else 1
+                key = (late, add)
+                if best is None or key < best[0]:
+                    best = (key, k, pos)
+        assert best is not None
+        _, k, pos = best
+        routes[k].insert(pos, n)
+    return routes
 
 
 def _route_distance(inst: _Instance, depot: int, route: list[int]) -> int:
@@ -442,10 +533,21 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
             attempt = min(opts.time_limit * opts.attempt_share, remaining())
             if attempt <= 0.05:
                 break
-            m = _Model(inst, subset, drop_penalty)
+            squeeze = (opts.squeeze_penalty > 0 and not inst.mixed and
+                       not any(nd.kind == "disposal" for nd in inst.nodes) and not best.dropped)
+            m = _Model(inst, subset, drop_penalty,
+                       INSERTION_OPERATORS if opts.insertion_operators else (),
+                       soft_windows=opts.squeeze_penalty if squeeze else 0,
+                       span_cost=opts.span_cost)
+            initial = [_strip_reloads(inst, rt) for _, rt in keep]
+            if squeeze:
+                initial = _cheapest_insertion(inst, subset, initial, cand[1])
             r2 = m.solve(attempt, opts.first_solution, opts.metaheuristic,
-                         initial=[_strip_reloads(inst, rt) for _, rt in keep],
-                         stop_when_all_served=True)
+                         initial=initial, stop_when_all_served=True)
+            if r2 is not None and squeeze and not all(
+                    _on_time(inst, v, rt) for v, rt in zip(subset, r2.routes, strict=True)
+                    if rt):
+                r2 = None
             if r2 is not None and len(r2.dropped) <= len(best.dropped):
                 best, best_vehicles = r2, subset
                 log.append(f"removed a route: {len(subset)} vehicles, "
@@ -453,6 +555,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
             else:
                 failed.add(tuple(sorted(subset)))
                 log.append(f"could not remove a route from {len(used)} "
+                           f"({len(r2.dropped) if r2 else '-'} left) "
                            f"at {time.monotonic() - t0:.1f}s")
 
     # Final phase: distance with the chosen fleet.
