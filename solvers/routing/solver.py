@@ -19,7 +19,6 @@ and changes by pickup - delivery at each stop.
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -324,9 +323,9 @@ class _Model:
                 r.AddDimensionWithVehicleCapacity(cb, big, caps, True, f"load:{d}")
                 ldim = r.GetDimensionOrDie(f"load:{d}")
                 for i, nd in enumerate(inst.nodes):
-                    if nd.kind != "disposal" or not inst.reload_amount[d][i]:
-                        if nd.kind != "depot":
-                            ldim.SlackVar(self.node_index[i]).SetValue(0)
+                    if nd.kind != "depot" and (nd.kind != "disposal"
+                                               or not inst.reload_amount[d][i]):
+                        ldim.SlackVar(self.node_index[i]).SetValue(0)
                 for k in range(len(vehicles)):
                     ldim.SlackVar(r.Start(k)).SetValue(0)
             else:
@@ -492,7 +491,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
         return deadline - time.monotonic()
 
     if not inst.stop_nodes or not problem.vehicles:
-        return _to_solution(inst, [], [], [], t0, "solved" if not inst.unserved_reason else "partial")
+        status = "solved" if not inst.unserved_reason else "partial"
+        return _to_solution(inst, [], [], [], t0, status)
 
     max_arc = max(max(row) for row in inst.dist) or 1
     drop_penalty = 100 * (2 * max_arc + 1) * max(1, len(inst.stop_nodes))

@@ -10,8 +10,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from solvers.routing import Matrix, Problem, Site, SolveOptions, Stop, Vehicle, solve
-from solvers.routing import fetch_osrm_matrix
+from solvers.routing import (
+    Matrix,
+    Problem,
+    Site,
+    SolveOptions,
+    Stop,
+    Vehicle,
+    fetch_osrm_matrix,
+    solve,
+)
 
 
 @contextmanager
