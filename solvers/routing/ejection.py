@@ -118,29 +118,112 @@ def _feasible_insertions(plan: RoutePlan, v: int) -> list[tuple[int, int]]:
 
 def _best_ejection(plan: RoutePlan, v: int, counter: dict[int, int], rng: random.Random
                    ) -> tuple[int, list[int], list[int]] | None:
+    """Cheapest (by insertion counters) way to insert ``v`` into one route while ejecting
+    one or two of its stops. Feasibility is checked from the first changed position on,
+    stopping at the first unchanged stop whose latest feasible start is respected."""
     best_cost = None
     best: list[tuple[int, list[int], list[int]]] = []
+    svc, a, b = plan.svc, plan.a, plan.b
     for k, rt in enumerate(plan.routes):
         if v not in plan.allowed[k]:
             continue
-        kmax = 2 if len(rt) <= 15 else 1
-        for pos in range(len(rt) + 1):
+        tm = plan.tm[k]
+        depot = plan.depot[k]
+        n = len(rt)
+        # earliest starts along the route and latest starts keeping the rest feasible
+        early = []
+        t, prev = plan.t0[k], depot
+        for i in rt:
+            t = max(t + svc[prev] + tm[prev][i], a[i])
+            early.append(t)
+            prev = i
+        late = [0] * n
+        nxt_latest, nxt = plan.t1[k], depot
+        for j in range(n - 1, -1, -1):
+            i = rt[j]
+            late[j] = min(b[i], nxt_latest - svc[i] - tm[i][nxt])
+            nxt_latest, nxt = late[j], i
+        loads = [sum(plan.amount[d][i] for i in rt) + plan.amount[d][v] for d in plan.dims]
+        caps = plan.caps[k]
+        amounts = [plan.amount[d] for d in plan.dims]
+        kmax = 2 if n <= 15 else 1
+        for pos in range(n + 1):
             seq = rt[:pos] + [v] + rt[pos:]
-            others = [j for j in range(len(seq)) if j != pos]
+            # ejecting stops after the first late one cannot repair it
+            jv = _first_violation(plan, k, seq, pos, early, tm, depot)
+            if jv == 0:
+                continue
+            limit = n if jv is None else jv
+            others = [j for j in range(n + 1) if j != pos]
             for size in range(1, kmax + 1):
                 for combo in itertools.combinations(others, size):
-                    cost = sum(counter.get(seq[j], 0) for j in combo)
+                    if combo[0] > limit:
+                        break
+                    cost = 0
+                    for j in combo:
+                        cost += counter.get(seq[j], 0)
                     if best_cost is not None and cost > best_cost:
                         continue
-                    cand = [x for j, x in enumerate(seq) if j not in combo]
-                    if not plan.load_ok(k, cand) or not plan.time_ok(k, cand):
+                    if any(loads[q] - sum(amounts[q][seq[j]] for j in combo) > caps[q]
+                           for q in range(len(caps))):
+                        continue
+                    if not _ok_after_change(plan, k, seq, pos, combo, early, late, tm, depot):
                         continue
                     ej = [seq[j] for j in combo]
+                    cand = [x for j, x in enumerate(seq) if j not in combo]
                     if best_cost is None or cost < best_cost:
                         best_cost, best = cost, [(k, cand, ej)]
                     else:
                         best.append((k, cand, ej))
     return rng.choice(best) if best else None
+
+
+def _first_violation(plan: RoutePlan, k: int, seq: list[int], pos: int, early: list[int],
+                     tm: list[list[int]], depot: int) -> int | None:
+    """Index in ``seq`` of the first stop served late (len(seq) if only the return is
+    late), None if the sequence is on time."""
+    svc, a, b = plan.svc, plan.a, plan.b
+    if pos > 0:
+        prev, t = seq[pos - 1], early[pos - 1]
+    else:
+        prev, t = depot, plan.t0[k]
+    for j in range(pos, len(seq)):
+        i = seq[j]
+        t = t + svc[prev] + tm[prev][i]
+        if t < a[i]:
+            t = a[i]
+        if t > b[i]:
+            return j
+        prev = i
+    if t + svc[prev] + tm[prev][depot] > plan.t1[k]:
+        return len(seq)
+    return None
+
+
+def _ok_after_change(plan: RoutePlan, k: int, seq: list[int], pos: int,
+                     combo: tuple[int, ...], early: list[int], late: list[int],
+                     tm: list[list[int]], depot: int) -> bool:
+    svc, a, b = plan.svc, plan.a, plan.b
+    first = min(pos, combo[0])
+    last = max(pos, combo[-1])
+    if first > 0:
+        prev = seq[first - 1]
+        t = early[first - 1]  # prefix before the insertion point is unchanged
+    else:
+        prev, t = depot, plan.t0[k]
+    for j in range(first, len(seq)):
+        if j in combo:
+            continue
+        i = seq[j]
+        t = t + svc[prev] + tm[prev][i]
+        if t < a[i]:
+            t = a[i]
+        if j > last:
+            return t <= late[j - 1]  # unchanged suffix from here on
+        if t > b[i]:
+            return False
+        prev = i
+    return t + svc[prev] + tm[prev][depot] <= plan.t1[k]
 
 
 def _perturb(plan: RoutePlan, rng: random.Random, moves: int) -> None:
