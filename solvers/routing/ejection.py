@@ -74,7 +74,7 @@ class RoutePlan:
 
 def remove_route(inst: _Instance, vehicles: list[int], routes: list[list[int]],
                  pool: list[int], seconds: float, seed: int = 0,
-                 perturb_moves: int = 60) -> list[list[int]] | None:
+                 perturb_moves: int = 60, cheapest: bool = True) -> list[list[int]] | None:
     """Serve the stops in ``pool`` with the given routes (one per vehicle); returns the
     new routes, or None if the time runs out first."""
     end = time.monotonic() + seconds
@@ -89,7 +89,10 @@ def remove_route(inst: _Instance, vehicles: list[int], routes: list[list[int]],
         v = ep.pop()
         feas = _feasible_insertions(plan, v)
         if feas:
-            k, pos = rng.choice(feas)
+            if cheapest:
+                k, pos = min(feas, key=lambda kp: _added_distance(plan, kp[0], kp[1], v))
+            else:
+                k, pos = rng.choice(feas)
             plan.routes[k].insert(pos, v)
             continue
         counter[v] = counter.get(v, 0) + 1
@@ -103,6 +106,14 @@ def remove_route(inst: _Instance, vehicles: list[int], routes: list[list[int]],
         ep.extend(ejected)
         _perturb(plan, rng, perturb_moves)
     return plan.routes
+
+
+def _added_distance(plan: RoutePlan, k: int, pos: int, v: int) -> int:
+    dist = plan.inst.dist
+    rt = plan.routes[k]
+    a = rt[pos - 1] if pos > 0 else plan.depot[k]
+    b = rt[pos] if pos < len(rt) else plan.depot[k]
+    return dist[a][v] + dist[v][b] - dist[a][b]
 
 
 def _feasible_insertions(plan: RoutePlan, v: int) -> list[tuple[int, int]]:

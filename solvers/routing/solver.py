@@ -62,6 +62,14 @@ class SolveOptions:
     squeeze_penalty: int = 0
     #: remove routes with the ejection-pool heuristic where it applies
     ejection: bool = True
+    #: ejection pool: insert at the cheapest feasible place (else a random one)
+    cheapest_insertion: bool = True
+    #: ejection pool: random feasible moves after each ejection
+    perturb_moves: int = 60
+    #: longest single ejection-pool attempt, as share of the budget
+    ejection_share: float = 0.35
+    #: distance clean-up after each removed route, as share of the budget
+    polish_share: float = 0.05
     #: number of drop/squeeze alternations in one removal attempt
     squeeze_rounds: int = 2
     #: cost per time unit of route duration in the route-removal attempts
@@ -614,9 +622,12 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
             use_ep = (opts.ejection and not best.dropped and not inst.mixed
                       and not any(nd.kind == "disposal" for nd in inst.nodes))
             if use_ep:
-                ep_time = max(attempt, stop_removal_at - time.monotonic())
+                ep_time = min(max(attempt, stop_removal_at - time.monotonic()),
+                              opts.time_limit * opts.ejection_share, remaining())
                 new_routes = remove_route(inst, subset, initial, cand[1], ep_time,
-                                          seed=opts.seed + len(failed))
+                                          seed=opts.seed + len(failed),
+                                          perturb_moves=opts.perturb_moves,
+                                          cheapest=opts.cheapest_insertion)
                 r2 = None
                 if new_routes is not None:
                     dist = sum(_route_distance(inst, inst.depot_node[
@@ -627,6 +638,14 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
                 r2 = _attempt(inst, opts, subset, initial, cand[1], attempt, drop_penalty,
                               can_squeeze=not best.dropped)
             if r2 is not None and len(r2.dropped) <= len(best.dropped):
+                if use_ep and opts.polish_share > 0 and remaining() > 0.5:
+                    # tidy the distance of the plan before the next removal
+                    mp = _Model(inst, subset, drop_penalty)
+                    rp = mp.solve(min(opts.time_limit * opts.polish_share, remaining()),
+                                  opts.first_solution, opts.metaheuristic,
+                                  initial=r2.routes)
+                    if rp is not None and not rp.dropped:
+                        r2 = rp
                 best, best_vehicles = r2, subset
                 log.append(f"removed a route: {len(subset)} vehicles, "
                            f"distance {r2.distance} at {time.monotonic() - t0:.1f}s")
