@@ -161,5 +161,4 @@ class Solution:
     total_distance: int
     vehicles_used: int
     seconds: float
-    objective: int | None = None
     log: list[str] = field(default_factory=list)

@@ -236,3 +236,15 @@ def test_bundling_report_counts_trips_and_kilometres_against_one_trip_per_stream
     assert rep.km < rep.baseline_km
     assert rep.km_saved_pct > 70
     assert math.isclose(rep.km, sol.total_distance / 1000)
+
+
+def test_vehicles_start_and_end_at_their_own_depot():
+    hubs = [Site("leiden", x=0.0, y=0.0), Site("gouda", x=20000.0, y=0.0)]
+    stops = [Stop("a", x=500.0, y=0.0, pickup={"residual": 1}),
+             Stop("b", x=19500.0, y=0.0, pickup={"residual": 1})]
+    vans = [Vehicle("l", "leiden", {"residual": 5}), Vehicle("g", "gouda", {"residual": 5})]
+    problem = Problem(stops, vans, hubs)
+    sol = solve(problem, SolveOptions(time_limit=0.5))
+    assert check_routes(problem, sol) == []
+    assert {r.vehicle_id: r.stop_ids for r in sol.routes} == {"l": ["a"], "g": ["b"]}
+    assert all(r.visits[0].id == r.visits[-1].id for r in sol.routes)
