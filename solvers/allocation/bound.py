@@ -38,6 +38,7 @@ from .model import Instance
 
 STEP = 5
 CHECK = STEP - 1  # check minute inside each 5-minute block
+GLOP_COLUMNS = 60_000  # below this the simplex is exact and quick; above, PDLP wins
 
 
 @dataclass
@@ -168,12 +169,13 @@ def solve_lp(rel: Relaxation, time_limit: float, method: str = "pdlp",
     return duals[: len(rel.rhs)] if len(duals) >= len(rel.rhs) else None
 
 
-def lp_bound(instance: dict | Instance, *, time_limit: float = 60.0, method: str = "pdlp",
+def lp_bound(instance: dict | Instance, *, time_limit: float = 60.0, method: str = "auto",
              threads: int = 2) -> float:
     """Proven upper bound on the objective of any feasible plan (an integer, as a float).
 
-    ``method`` is "pdlp" or "glop". Falls back to "every request at its best
-    value" only if the LP solver returns no duals at all.
+    ``method`` is "pdlp", "glop" or "auto" (GLOP's exact simplex for small
+    LPs, PDLP from ``GLOP_COLUMNS`` bucket variables on). Falls back to "every
+    request at its best value" only if the LP solver returns no duals at all.
     """
     deadline = time.monotonic() + time_limit
     inst = instance if isinstance(instance, Instance) else Instance.from_json(instance)
@@ -183,6 +185,8 @@ def lp_bound(instance: dict | Instance, *, time_limit: float = 60.0, method: str
     if len(rel.cost) == 0:
         return 0.0
     best = lagrangian(rel, np.zeros(len(rel.rhs)))
+    if method == "auto":
+        method = "glop" if len(rel.cost) < GLOP_COLUMNS else "pdlp"
     duals = solve_lp(rel, deadline - time.monotonic(), method, threads)
     if duals is not None:
         best = min(best, lagrangian(rel, duals), lagrangian(rel, -duals))
