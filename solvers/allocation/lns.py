@@ -36,14 +36,15 @@ class Settings:
     step: int = 5
     max_extra: int = 12
     piece_time: float = 0.15
+    spread: float = 0.7  # share of pieces placed anywhere in a refused request's window
     polish: float = 0.1  # share of pieces solved even when no unserved request fits in them
 
 
 class Neighbourhoods:
     """Chooses pieces: bays that share requests, around where unserved demand is."""
 
-    def __init__(self, inst: Instance, rng: random.Random) -> None:
-        self.inst, self.rng = inst, rng
+    def __init__(self, inst: Instance, rng: random.Random, spread: float = 0.7) -> None:
+        self.inst, self.rng, self.spread = inst, rng, spread
         nb = len(inst.bays)
         self.shared = np.zeros((nb, nb), dtype=np.float64)
         for req in inst.requests:
@@ -91,7 +92,7 @@ class Neighbourhoods:
                 r = self.inst.requests[int(self.rng.choice(unserved))]
                 if r.index in busy_reqs or not r.options:
                     continue
-                bay, centre = self.rng.choice(r.options).bay, r.preferred_start + r.duration // 2
+                bay, centre = self.rng.choice(r.options).bay, self._when(r)
             else:
                 bay = self.rng.randrange(len(self.inst.bays))
                 minutes = np.flatnonzero(self.inst.bays[bay].admits[1])
@@ -99,6 +100,17 @@ class Neighbourhoods:
             if bay not in busy_bays:
                 return bay, centre
         return None, 0
+
+    def _when(self, r) -> int:
+        """Mid-point of a start for ``r``: its wish, or anywhere in its window.
+
+        The preferred time is where everyone else wants to be too; the rest of
+        the window is often where a refused vehicle can actually be fitted in.
+        """
+        start = r.preferred_start
+        if self.rng.random() < self.spread and r.last_start > r.first_start:
+            start = self.rng.randint(r.first_start, r.last_start)
+        return start + r.duration // 2
 
     def _extra(self, plan: Plan, bays: list[int], t0: int, t1: int, limit: int,
                busy: set[int]) -> list[int]:
@@ -144,7 +156,7 @@ class Search:
 
     def _loop(self, k: int) -> None:
         rng = random.Random(self.seed * 1000 + k)
-        hoods = Neighbourhoods(self.plan.inst, rng)
+        hoods = Neighbourhoods(self.plan.inst, rng, self.cfg.spread)
         while (left := self.deadline - time.monotonic()) > 0.05:
             with self.lock:
                 piece = self._reserve(hoods)
