@@ -45,6 +45,7 @@ class Neighbourhoods:
 
     def __init__(self, inst: Instance, rng: random.Random, spread: float = 0.7) -> None:
         self.inst, self.rng, self.spread = inst, rng, spread
+        self.weight = np.array([r.weight for r in inst.requests], dtype=float)
         nb = len(inst.bays)
         self.shared = np.zeros((nb, nb), dtype=np.float64)
         for req in inst.requests:
@@ -85,11 +86,13 @@ class Neighbourhoods:
         return bays, t0, t1, self._extra(plan, bays, t0, t1, cfg.max_extra, busy_reqs)
 
     def _seed(self, plan: Plan, busy_bays: set[int], busy_reqs: set[int]):
-        """Mostly an option bay of a random unserved request, at its preferred time."""
+        """Mostly an option bay of a random unserved request (heavier ones likelier)."""
         unserved = np.flatnonzero(plan.bay_of < 0)
+        weights = self.weight[unserved]
         for _ in range(20):
             if len(unserved) and self.rng.random() < 0.85:
-                r = self.inst.requests[int(self.rng.choice(unserved))]
+                pick = self.rng.choices(unserved.tolist(), weights=weights)[0]
+                r = self.inst.requests[pick]
                 if r.index in busy_reqs or not r.options:
                     continue
                 bay, centre = self.rng.choice(r.options).bay, self._when(r)
