@@ -43,7 +43,8 @@ def solve(instance: dict, *, time_limit: float, workers: int = 2, seed: int = 0,
                     started=started)
     seconds = time.monotonic() - started
     if bound_time_limit > 0 and plan.objective < bound:
-        bound = min(bound, int(lp_bound(inst, time_limit=bound_time_limit)))
+        bound = min(bound, int(lp_bound(inst, time_limit=bound_time_limit,
+                                        lower=plan.objective)))
     _report(progress, "done", plan, bound, started)
     status = "OPTIMAL" if plan.objective >= bound else "FEASIBLE"
     return solution_dict(inst, plan, status=status, bound=bound, seconds=seconds)
