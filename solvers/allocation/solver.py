@@ -32,7 +32,8 @@ def solve(instance: dict, *, time_limit: float, workers: int = 2, seed: int = 0,
     search, on the LP bound so the reported bound (and gap) is meaningful.
     """
     started = time.monotonic()
-    deadline = started + time_limit
+    # Leave a little room for in-flight pieces and writing the answer.
+    deadline = started + time_limit - min(0.5, 0.02 * time_limit)
     inst = Instance.from_json(instance)
     plan, counts = _start_plan(inst, deadline, progress, started)
     bound = trivial_bound(inst)
