@@ -47,6 +47,7 @@ class Neighbourhoods:
     def __init__(self, inst: Instance, rng: random.Random, spread: float = 0.7) -> None:
         self.inst, self.rng, self.spread = inst, rng, spread
         self.weight = np.array([r.weight for r in inst.requests], dtype=float)
+        self.np_rng = np.random.default_rng(rng.randrange(1 << 30))
         nb = len(inst.bays)
         self.shared = np.zeros((nb, nb), dtype=np.float64)
         for req in inst.requests:
@@ -66,7 +67,7 @@ class Neighbourhoods:
         score = self.shared[seed_bay].copy()
         blocked = list(busy)
         while len(chosen) < size:
-            noisy = score * (1 + 0.5 * np.array([self.rng.random() for _ in score]))
+            noisy = score * (1 + 0.5 * self.np_rng.random(len(score)))
             noisy[chosen] = -1
             noisy[blocked] = -1
             nxt = int(np.argmax(noisy))
