@@ -1,13 +1,14 @@
 """Carriers' bookings API: reads are declarative, commands are explicit actions on services."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.schema import IDEMPOTENCY_HEADER
 from api.viewsets import VensterAPIMixin, idempotent_action
 from bookings import requests as booking_requests
 from bookings import services, waitlist
@@ -17,11 +18,6 @@ from bookings.selectors import availability
 
 from . import serializers as s
 from .filters import BookingFilter, BookingRequestFilter, WaitlistFilter
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
-    description="Retry safely: the same key and body replay the first response for 24 hours.",
-)
 
 
 def _valid(serializer_class, data, request):

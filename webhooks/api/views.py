@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from api.filters import IdFilter
+from api.schema import IDEMPOTENCY_HEADER
 from api.viewsets import VensterAPIMixin, idempotent_action
 from webhooks import services
 from webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -32,7 +33,7 @@ class WebhookEndpointViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.Retr
     def get_queryset(self):
         return WebhookEndpoint.objects.filter(organisation=self.organisation).order_by("pk")
 
-    @extend_schema(request=WebhookEndpointSerializer,
+    @extend_schema(request=WebhookEndpointSerializer, parameters=[IDEMPOTENCY_HEADER],
                    responses={201: WebhookEndpointCreatedSerializer})
     def create(self, request):
         """Register a URL; the answer carries the signing secret."""
