@@ -37,7 +37,7 @@ class OwnedViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         def run():
             return Response(output(operation(), context={"request": request}).data,
                             status=status_code)
-        return idempotent_action(self, request, run)
+        return idempotent_action(request, run)
 
 
 @extend_schema_view(create=extend_schema(parameters=[IDEMPOTENCY_HEADER]))

@@ -43,7 +43,7 @@ class WebhookEndpointViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.Retr
                 organisation=self.organisation, **data))
             return Response(WebhookEndpointCreatedSerializer(endpoint).data,
                             status=status.HTTP_201_CREATED)
-        return idempotent_action(self, request, operation)
+        return idempotent_action(request, operation)
 
     @extend_schema(request=WebhookEndpointSerializer, responses=WebhookEndpointSerializer)
     def partial_update(self, request, pk=None):
