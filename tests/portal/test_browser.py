@@ -61,7 +61,9 @@ def shop_world():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 780})
+    # bypass_csp lets the test's own probes (wait_for_function) run; the pages keep their CSP.
+    context = browser.new_context(locale="en-GB", viewport={"width": 360, "height": 780},
+                                  bypass_csp=True)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
