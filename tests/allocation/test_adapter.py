@@ -275,3 +275,23 @@ def test_the_time_limits_nest_under_the_visibility_timeout():
     if tasks.visibility_timeout() is not None:
         assert tasks.hard_time_limit() < allocation.stale_after_seconds()
         assert tasks.hard_time_limit() < tasks.visibility_timeout()
+
+
+@pytest.mark.parametrize("day", [dt.date(2026, 3, 29), dt.date(2026, 10, 25)],
+                         ids=["spring-forward", "fall-back"])
+def test_a_clock_change_day_is_allocated_at_the_wall_times_asked_for(day):
+    zone, (bay,) = a_zone_with_bays(1, max_vehicles=1)
+    zone.book_ahead_days = 400
+    zone.save()
+    first = a_request(zone, [bay], day, earliest="07:00", latest="08:00", duration=60)
+    second = a_request(zone, [bay], day, earliest="08:00", latest="09:30", duration=60)
+    built = build_instance(zone=zone, day=day)
+    opened = built.instance["bays"][0]["open"][0]
+    # Real minutes from midnight: an hour fewer before 07:00 in spring, one more in autumn.
+    assert opened["start"] == {3: 360, 10: 480}[day.month]
+    run = execute(run_for(zone, day))
+    assert run.status == AllocationRun.Status.APPLIED, run.error
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.booking.start, first.booking.end) == (at(day, "07:00"), at(day, "08:00"))
+    assert (second.booking.start, second.booking.end) == (at(day, "08:00"), at(day, "09:00"))
