@@ -48,6 +48,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
 from places import localtime
 from places.models import LoadingBay, Zone
@@ -57,7 +58,7 @@ from .locking import lock_rows
 from .models import AllocationRun, Booking, BookingRequest, Quota
 from .occupancy import BayDay
 from .selectors import _earliest_bookable_minute, bay_days, grid_minutes, to_cm
-from .services import _insert_booking, check_rules
+from .services import check_rules, new_reference
 
 log = logging.getLogger(__name__)
 
@@ -518,22 +519,48 @@ def _apply(run: AllocationRun, built: Built, solution: dict, now) -> Applied:
     planned = {a["request"]: a for a in solution["assignments"] if a["request"] in pending}
     # Priority flows first, so that when instant bookings took room, they keep theirs.
     order = sorted(planned, key=lambda ref: (-pending[ref].weight, pending[ref].created_at))
+    allocated, refused = [], []
     for ref in order:
         request, plan = pending.pop(ref), planned[ref]
         try:
             booking = checker.book(request, by_code.get(plan["bay"]), plan["start"])
         except errors.BookingError as exc:
             applied.conflicts += 1
-            _refuse(run, request, exc, checker)
-            applied.refused += 1
+            refused.append((request, exc))
             continue
-        _allocate(run, request, booking)
-        applied.allocated += 1
+        allocated.append((request, booking))
         applied.objective += _value(built, ref, plan)
-    for request in pending.values():
-        _refuse(run, request, NotAllocated(), checker)
-        applied.refused += 1
+    refused += [(request, NotAllocated()) for request in pending.values()]
+    _save_bookings([booking for _, booking in allocated])
+    # Alternatives only now, when every planned booking holds its place.
+    for request, reason in refused:
+        _refuse(run, request, reason, checker.alternatives(request), now)
+    for request, booking in allocated:
+        _allocate(run, request, booking, now)
+    # One UPDATE per request: bulk_update's CASE expressions are far slower at this size.
+    for request, _outcome in allocated + refused:
+        request.save(update_fields=["status", "booking", "allocation_run", "refusal_reason",
+                                    "alternatives", "updated_at"])
+    applied.allocated, applied.refused = len(allocated), len(refused)
     return applied
+
+
+def _save_bookings(bookings: list[Booking]) -> None:
+    """Insert the plan's bookings at once, with their history and unique references."""
+    for booking in bookings:
+        booking.reference = new_reference()
+    for _attempt in range(5):
+        references = [b.reference for b in bookings]
+        clash = set(Booking.objects.filter(reference__in=references)
+                    .values_list("reference", flat=True))
+        seen: set[str] = set()
+        for booking in bookings:
+            if booking.reference in clash or booking.reference in seen:
+                booking.reference = new_reference()  # 1 in 10^10: draw again
+            seen.add(booking.reference)
+        if not clash and len(seen) == len(bookings):
+            break
+    bulk_create_with_history(bookings, Booking, batch_size=500)
 
 
 def _value(built: Built, ref: str, plan: dict) -> int:
@@ -573,8 +600,9 @@ class _Checker:
             raise refusal
         self._check_vehicle(request, start, end)
         self._check_quota(request)
-        booking = _insert_booking(
+        booking = Booking(
             bay=bay, organisation=request.organisation, vehicle=request.vehicle,
+            plate=request.vehicle.plate if request.vehicle else "",
             start=start, end=end, vehicle_length_m=request.vehicle_length_m,
             zero_emission=request.zero_emission, channel=Booking.Channel.OPTIMISER,
             booked_by=request.submitted_by, note=request.reference,
@@ -634,14 +662,13 @@ class _Checker:
         return {"bay": code, "start": start.isoformat(), "end": end.isoformat()}
 
 
-def _allocate(run: AllocationRun, request: BookingRequest, booking: Booking) -> None:
+def _allocate(run: AllocationRun, request: BookingRequest, booking: Booking, now) -> None:
     request.status = BookingRequest.Status.ALLOCATED
     request.booking = booking
     request.allocation_run = run
     request.refusal_reason = ""
     request.alternatives = []
-    request.save(update_fields=["status", "booking", "allocation_run", "refusal_reason",
-                                "alternatives", "updated_at"])
+    request.updated_at = now
     payload = {"request": request.reference, "booking": booking.reference,
                "bay": booking.bay.code, "start": booking.start.isoformat(),
                "end": booking.end.isoformat()}
@@ -652,13 +679,13 @@ def _allocate(run: AllocationRun, request: BookingRequest, booking: Booking) -> 
 
 
 def _refuse(run: AllocationRun, request: BookingRequest, reason: errors.BookingError,
-            checker: _Checker) -> None:
+            alternatives: list[dict], now) -> None:
     request.status = BookingRequest.Status.REFUSED
+    request.booking = None
     request.allocation_run = run
     request.refusal_reason = str(reason.message)[:200]
-    request.alternatives = checker.alternatives(request)
-    request.save(update_fields=["status", "allocation_run", "refusal_reason", "alternatives",
-                                "updated_at"])
+    request.alternatives = alternatives
+    request.updated_at = now
     payload = {"request": request.reference, "reason": reason.code,
                "message": request.refusal_reason, "alternatives": request.alternatives}
     _tell(request, "request.refused",

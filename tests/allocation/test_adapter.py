@@ -120,6 +120,7 @@ def test_a_run_allocates_the_day_feasibly_and_records_its_figures():
             for r in statuses.values() if r.booking]
     assert solver.check(built.instance, {"assignments": plan}).feasible
     assert all(b.channel == Booking.Channel.OPTIMISER for b in Booking.objects.all())
+    assert Booking.history.filter(history_type="+").count() == 8
     refused = [r for r in statuses.values() if r.status == "refused"]
     assert all(r.refusal_reason and r.allocation_run_id == run.pk for r in refused)
     assert Notification.objects.filter(kind="request.allocated").count() == 8
