@@ -417,6 +417,7 @@ def _solve(run: AllocationRun, attempt: int, built: Built, time_limit, workers):
     solution = solver.solve(built.instance, time_limit=time_limit or solver_seconds(),
                             workers=workers, progress=progress)
     progress.flush()
+    AllocationRun.objects.filter(pk=run.pk, attempts=attempt).update(solved_at=localtime.now())
     return solution, fcfs_solution
 
 
