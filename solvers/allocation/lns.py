@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import Instance
-from .piece import build_piece, settle, solve_piece
+from .piece import build_piece, restore, settle, solve_piece
 from .plan import Plan
 
 
@@ -36,6 +36,7 @@ class Settings:
     step: int = 5
     max_extra: int = 12
     piece_time: float = 0.15
+    polish: float = 0.1  # share of pieces solved even when no unserved request fits in them
 
 
 class Neighbourhoods:
@@ -151,7 +152,8 @@ class Search:
                 time.sleep(0.005)
                 continue
             result = solve_piece(self.plan, piece, time_limit=min(self.cfg.piece_time, left),
-                                 workers=self.cp_workers, seed=rng.randrange(1 << 30))
+                                 workers=self.cp_workers, seed=rng.randrange(1 << 30),
+                                 presolve=False)
             with self.lock:
                 self._settle(piece, result[0], result[1])
 
@@ -161,6 +163,10 @@ class Search:
             return None
         bays, t0, t1, extra = choice
         piece = build_piece(self.plan, bays, t0, t1, extra, self.cfg.step)
+        if not set(extra) & set(piece.requests) and hoods.rng.random() > self.cfg.polish:
+            # Nobody new can park here: at best minutes of walking or waiting are won.
+            restore(self.plan, piece)
+            return None
         piece.reserved = set(extra) | {r for r, _, _ in piece.freed}
         self.busy_bays.update(bays)
         self.busy_reqs.update(piece.reserved)

@@ -80,6 +80,7 @@ class Instance:
     quotas: dict[str, int] = field(default_factory=dict)
     bay_index: dict[str, int] = field(default_factory=dict)
     request_index: dict[str, int] = field(default_factory=dict)
+    _static: dict[tuple[int, int], np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_json(cls, data: dict) -> Instance:
@@ -98,7 +99,16 @@ class Instance:
         )
 
     def static_starts(self, req: Request, bay: int) -> np.ndarray:
-        """Starts allowed by window, opening hours and bay length, ignoring other vehicles."""
+        """Starts allowed by window, opening hours and bay length, ignoring other vehicles.
+
+        Cached: the greedy, the trivial bound and the LP all ask for the same table.
+        """
+        key = (req.index, bay)
+        if key not in self._static:
+            self._static[key] = self._compute_static(req, bay)
+        return self._static[key]
+
+    def _compute_static(self, req: Request, bay: int) -> np.ndarray:
         b = self.bays[bay]
         lo, hi = req.first_start, req.last_start
         if hi < lo or req.length_m > b.length_m + EPS:
