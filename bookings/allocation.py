@@ -107,6 +107,11 @@ def solver_seconds() -> float:
     return float(getattr(settings, "ALLOCATION_SOLVER_SECONDS", 60))
 
 
+def bound_seconds(limit: float | None = None) -> float:
+    """Time for the LP bound after the search, never more than the search itself had."""
+    return min(float(getattr(settings, "ALLOCATION_BOUND_SECONDS", 15)), limit or solver_seconds())
+
+
 def stale_after_seconds() -> float:
     """After this long a running attempt is certainly dead (past the task's hard limit)."""
     from .tasks import hard_time_limit
@@ -414,8 +419,10 @@ def _solve(run: AllocationRun, attempt: int, built: Built, time_limit, workers):
 
     progress = ProgressWriter(run.pk, attempt, built.pseudo_value)
     fcfs_solution = solver.fcfs(built.instance)
-    solution = solver.solve(built.instance, time_limit=time_limit or solver_seconds(),
-                            workers=workers, progress=progress)
+    limit = time_limit or solver_seconds()
+    # The bound is what makes the run's figures mean something: how far from the best.
+    solution = solver.solve(built.instance, time_limit=limit, workers=workers,
+                            progress=progress, bound_time_limit=bound_seconds(limit))
     progress.flush()
     AllocationRun.objects.filter(pk=run.pk, attempts=attempt).update(solved_at=localtime.now())
     return solution, fcfs_solution

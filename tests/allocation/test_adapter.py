@@ -296,3 +296,35 @@ def test_a_clock_change_day_is_allocated_at_the_wall_times_asked_for(day):
     second.refresh_from_db()
     assert (first.booking.start, first.booking.end) == (at(day, "07:00"), at(day, "08:00"))
     assert (second.booking.start, second.booking.end) == (at(day, "08:00"), at(day, "09:00"))
+
+
+def test_progress_is_written_at_most_once_a_second_without_the_pinned_bookings():
+    zone, _ = a_zone_with_bays(1)
+    run = run_for(zone)
+    _, attempt = allocation._claim(run.pk, "t1")
+    writer = allocation.ProgressWriter(run.pk, attempt, offset=1000)
+    writer({"phase": "fcfs", "objective": 5000, "bound": None, "elapsed": 0.1})
+    writer({"phase": "greedy", "objective": 6000, "bound": None, "elapsed": 0.2})
+    run.refresh_from_db()
+    assert (run.progress["phase"], run.progress["objective"]) == ("fcfs", 4000)
+    assert run.progress["task"] == "t1" and run.progress["attempt"] == 1
+    writer.flush()
+    run.refresh_from_db()
+    assert (run.progress["phase"], run.progress["objective"]) == ("greedy", 5000)
+
+
+def test_every_decision_is_published_as_a_webhook_event_where_webhooks_exist(monkeypatch):
+    import sys
+    import types
+
+    events = []
+    services = types.ModuleType("webhooks.services")
+    services.publish_event = lambda organisation, kind, payload: events.append((kind, payload))
+    monkeypatch.setitem(sys.modules, "webhooks", types.ModuleType("webhooks"))
+    monkeypatch.setitem(sys.modules, "webhooks.services", services)
+    zone, (bay,) = a_zone_with_bays(1, max_vehicles=1)
+    kept = a_request(zone, [bay], SATURDAY, earliest="08:00", latest="08:30", weight=2)
+    lost = a_request(zone, [bay], SATURDAY, earliest="08:00", latest="08:30")
+    execute(run_for(zone))
+    assert sorted((kind, p["request"]) for kind, p in events) == [
+        ("request.allocated", kept.reference), ("request.refused", lost.reference)]
