@@ -165,7 +165,7 @@ def test_a_second_run_of_an_allocated_day_is_refused_and_books_nothing():
     a_request(zone, bays, SATURDAY)
     sneaky = execute(sneaky)
     assert sneaky.status == AllocationRun.Status.FAILED
-    assert "already" in sneaky.error
+    assert str(allocation.AlreadyAllocated.default_message) in sneaky.error
     assert Booking.objects.count() == 1
 
 
@@ -199,7 +199,7 @@ def test_a_run_that_keeps_killing_its_worker_fails_after_three_attempts():
     assert allocation._claim(run.pk, "t1") is None
     run.refresh_from_db()
     assert run.status == AllocationRun.Status.FAILED
-    assert "3 attempts" in run.error
+    assert "3" in run.error and run.attempts == 3
 
 
 def test_instant_bookings_made_while_the_solver_ran_win_and_the_request_gets_alternatives():
