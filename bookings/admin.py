@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from console.admin_scoping import MunicipalityScopedAdmin
 from places import localtime
 
 from . import allocation
@@ -37,7 +38,7 @@ def start_allocation_run_again(modeladmin, request, queryset):
 
 
 @admin.register(Booking)
-class BookingAdmin(SimpleHistoryAdmin):
+class BookingAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     list_display = [
         "reference",
         "bay",
@@ -64,7 +65,7 @@ class BookingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BookingRequest)
-class BookingRequestAdmin(admin.ModelAdmin):
+class BookingRequestAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = [
         "reference",
         "zone",
@@ -83,7 +84,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(AllocationRun)
-class AllocationRunAdmin(admin.ModelAdmin):
+class AllocationRunAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = [
         "zone",
         "day",
@@ -122,7 +123,7 @@ class AllocationRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quota)
-class QuotaAdmin(admin.ModelAdmin):
+class QuotaAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["organisation", "zone", "max_minutes_per_day"]
     list_filter = ["zone"]
     search_fields = ["organisation__name", "zone__name"]
