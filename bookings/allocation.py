@@ -50,10 +50,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from access.services import booking_zero_emission
 from places import localtime
 from places.models import LoadingBay, Zone
 
 from . import errors
+from . import events as booking_events
 from .locking import lock_rows
 from .models import AllocationRun, Booking, BookingRequest, Quota
 from .occupancy import BayDay
@@ -531,7 +533,8 @@ def _apply(run: AllocationRun, built: Built, solution: dict, now) -> Applied:
     for ref in order:
         request, plan = pending.pop(ref), planned[ref]
         try:
-            booking = checker.book(request, by_code.get(plan["bay"]), plan["start"])
+            with transaction.atomic():  # a refusal undoes what its checks wrote
+                booking = checker.book(request, by_code.get(plan["bay"]), plan["start"])
         except errors.BookingError as exc:
             applied.conflicts += 1
             refused.append((request, exc))
@@ -540,6 +543,8 @@ def _apply(run: AllocationRun, built: Built, solution: dict, now) -> Applied:
         applied.objective += _value(built, ref, plan)
     refused += [(request, NotAllocated()) for request in pending.values()]
     _save_bookings([booking for _, booking in allocated])
+    for _request, booking in allocated:
+        booking_events.booking_confirmed(booking)  # as every instant booking is announced
     # Alternatives only now, when every planned booking holds its place.
     for request, reason in refused:
         _refuse(run, request, reason, checker.alternatives(request), now)
@@ -602,17 +607,21 @@ class _Checker:
         weight = request.vehicle.weight_kg if request.vehicle else None
         check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=self.now)
         length_cm = to_cm(request.vehicle_length_m)
+        plate = request.vehicle.plate if request.vehicle else ""
+        # As booking_create does: the register and exemptions judge a known plate.
+        # May spend a day exemption, hence the savepoint around each book() call.
+        clean = booking_zero_emission(bay=bay, plate=plate, start=start, end=end,
+                                      self_declared=request.zero_emission)
         refusal = self.days[bay.pk].refusal(minute, minute + request.duration_minutes,
-                                            length_cm, request.zero_emission)
+                                            length_cm, clean)
         if refusal is not None:
             raise refusal
         self._check_vehicle(request, start, end)
         self._check_quota(request)
         booking = Booking(
             bay=bay, organisation=request.organisation, vehicle=request.vehicle,
-            plate=request.vehicle.plate if request.vehicle else "",
-            start=start, end=end, vehicle_length_m=request.vehicle_length_m,
-            zero_emission=request.zero_emission, channel=Booking.Channel.OPTIMISER,
+            plate=plate, start=start, end=end, vehicle_length_m=request.vehicle_length_m,
+            zero_emission=clean, channel=Booking.Channel.OPTIMISER,
             booked_by=request.submitted_by, note=request.reference,
         )
         self.days[bay.pk].add_booking(minute, minute + request.duration_minutes, length_cm)

@@ -326,5 +326,7 @@ def test_every_decision_is_published_as_a_webhook_event_where_webhooks_exist(mon
     kept = a_request(zone, [bay], SATURDAY, earliest="08:00", latest="08:30", weight=2)
     lost = a_request(zone, [bay], SATURDAY, earliest="08:00", latest="08:30")
     execute(run_for(zone))
-    assert sorted((kind, p["request"]) for kind, p in events) == [
+    kept.refresh_from_db()
+    assert sorted((kind, p.get("request") or p["reference"]) for kind, p in events) == [
+        ("booking.confirmed", kept.booking.reference),
         ("request.allocated", kept.reference), ("request.refused", lost.reference)]
