@@ -55,7 +55,8 @@ def run_one(label: str, inst: dict, args) -> dict:
     t0 = time.monotonic()
     bound = sol["bound"]
     if args.bound_time_limit > 0:
-        bound = min(bound, int(lp_bound(inst, time_limit=args.bound_time_limit)))
+        bound = min(bound, int(lp_bound(inst, time_limit=args.bound_time_limit,
+                                        lower=sol["objective"])))
     bound_s = time.monotonic() - t0
     sol["bound"] = bound
     sol["status"] = "OPTIMAL" if sol["objective"] >= bound else "FEASIBLE"

@@ -55,6 +55,7 @@ def manage(env, *args):
 
 def setup_django(env):
     os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django
 

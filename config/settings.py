@@ -303,6 +303,8 @@ LOGGING = {
                     "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # A refused booking (409, 422) is an answer, not an incident: log server errors only.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 
 # --- Security -------------------------------------------------------------------

@@ -53,8 +53,8 @@ def bays_near(organisation, *, radius: int = WALK_METRES, limit: int = NEAR_LIMI
     return (within or near[:3])[:limit]
 
 
-def bay_of(organisation, bay_id) -> LoadingBay | None:
-    """A bay the organisation may book from the portal: any active bay, looked up safely."""
+def bookable_bay(bay_id) -> LoadingBay | None:
+    """An active bay by id from a form, or None; kerb space is public, so any active bay."""
     try:
         return LoadingBay.objects.select_related("zone").get(pk=int(bay_id), is_active=True)
     except (LoadingBay.DoesNotExist, TypeError, ValueError):

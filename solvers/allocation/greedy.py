@@ -31,22 +31,24 @@ def fcfs(inst: Instance) -> Plan:
     """Requests in ``submitted_seq`` order each take their best free grid slot, never moved."""
     plan = Plan(inst)
     for req in sorted(inst.requests, key=lambda r: r.submitted_seq):
-        best = _best_on_grid(plan, req, grid_starts(req))
+        best = _best_on_grid(plan, req)
         if best is not None:
             plan.assign(req.index, best[1], best[2])
     return plan
 
 
-def _best_on_grid(plan: Plan, req: Request, starts: np.ndarray):
-    """Highest-value free (value, bay, start); first option wins ties, like the portal."""
-    if len(starts) == 0 or not plan.quota_allows(req):
+def _best_on_grid(plan: Plan, req: Request):
+    """Highest-value free grid (value, bay, start); first option wins ties, like the portal."""
+    if req.last_start < req.first_start or not plan.quota_allows(req):
         return None
     best = None
+    pref = min(max(req.preferred_start, req.first_start), req.last_start)
     for opt in req.options:
-        free = np.intersect1d(plan.timeline.free_starts(req, opt.bay), starts)
+        free = plan.timeline.free_starts(req, opt.bay)
+        free = free[(free % GRID == 0) | (free == pref)]  # the same set as grid_starts()
         if len(free) == 0:
             continue
-        s = int(free[np.lexsort((free, np.abs(free - req.preferred_start)))[0]])
+        s = int(free[np.argmin(np.abs(free - req.preferred_start))])  # earliest among ties
         v = req.value(opt.walk_cost, s)
         if best is None or v > best[0]:
             best = (v, opt.bay, s)

@@ -1,11 +1,12 @@
 """Large-neighbourhood search: repeatedly re-solve small pieces of the plan exactly.
 
 The request-bay graph of a city day is one connected component, so the whole
-day is too big for an exact model; but bays on the same street over an hour
-and a half interact with little else. Freeing ~8 bays that share requests over
-a ~90-minute window, together with the unserved requests that fit there, gives
-pieces CP-SAT solves to optimality in a fraction of a second. Many small
-accepted improvements add up.
+day is too big for one exact model; but a few bays that share requests, over
+an hour, interact with little else. Such a piece, with the refused requests
+that could park there, is re-solved exactly by CP-SAT (``piece.py``) and kept
+when it is better. Early experiments freed ~8 bays over ~90 minutes; measured
+here, 3 bays over 60 minutes gained more per second, because CP-SAT proves
+those pieces optimal in tens of milliseconds and far more of them are tried.
 """
 
 from __future__ import annotations
@@ -36,14 +37,17 @@ class Settings:
     step: int = 5
     max_extra: int = 12
     piece_time: float = 0.15
+    spread: float = 0.7  # share of pieces placed anywhere in a refused request's window
     polish: float = 0.1  # share of pieces solved even when no unserved request fits in them
 
 
 class Neighbourhoods:
     """Chooses pieces: bays that share requests, around where unserved demand is."""
 
-    def __init__(self, inst: Instance, rng: random.Random) -> None:
-        self.inst, self.rng = inst, rng
+    def __init__(self, inst: Instance, rng: random.Random, spread: float = 0.7) -> None:
+        self.inst, self.rng, self.spread = inst, rng, spread
+        self.weight = np.array([r.weight for r in inst.requests], dtype=float)
+        self.np_rng = np.random.default_rng(rng.randrange(1 << 30))
         nb = len(inst.bays)
         self.shared = np.zeros((nb, nb), dtype=np.float64)
         for req in inst.requests:
@@ -63,7 +67,7 @@ class Neighbourhoods:
         score = self.shared[seed_bay].copy()
         blocked = list(busy)
         while len(chosen) < size:
-            noisy = score * (1 + 0.5 * np.array([self.rng.random() for _ in score]))
+            noisy = score * (1 + 0.5 * self.np_rng.random(len(score)))
             noisy[chosen] = -1
             noisy[blocked] = -1
             nxt = int(np.argmax(noisy))
@@ -84,14 +88,16 @@ class Neighbourhoods:
         return bays, t0, t1, self._extra(plan, bays, t0, t1, cfg.max_extra, busy_reqs)
 
     def _seed(self, plan: Plan, busy_bays: set[int], busy_reqs: set[int]):
-        """Mostly an option bay of a random unserved request, at its preferred time."""
+        """Mostly an option bay of a random unserved request (heavier ones likelier)."""
         unserved = np.flatnonzero(plan.bay_of < 0)
+        weights = self.weight[unserved]
         for _ in range(20):
             if len(unserved) and self.rng.random() < 0.85:
-                r = self.inst.requests[int(self.rng.choice(unserved))]
+                pick = self.rng.choices(unserved.tolist(), weights=weights)[0]
+                r = self.inst.requests[pick]
                 if r.index in busy_reqs or not r.options:
                     continue
-                bay, centre = self.rng.choice(r.options).bay, r.preferred_start + r.duration // 2
+                bay, centre = self.rng.choice(r.options).bay, self._when(r)
             else:
                 bay = self.rng.randrange(len(self.inst.bays))
                 minutes = np.flatnonzero(self.inst.bays[bay].admits[1])
@@ -99,6 +105,17 @@ class Neighbourhoods:
             if bay not in busy_bays:
                 return bay, centre
         return None, 0
+
+    def _when(self, r) -> int:
+        """Mid-point of a start for ``r``: its wish, or anywhere in its window.
+
+        The preferred time is where everyone else wants to be too; the rest of
+        the window is often where a refused vehicle can actually be fitted in.
+        """
+        start = r.preferred_start
+        if self.rng.random() < self.spread and r.last_start > r.first_start:
+            start = self.rng.randint(r.first_start, r.last_start)
+        return start + r.duration // 2
 
     def _extra(self, plan: Plan, bays: list[int], t0: int, t1: int, limit: int,
                busy: set[int]) -> list[int]:
@@ -144,7 +161,7 @@ class Search:
 
     def _loop(self, k: int) -> None:
         rng = random.Random(self.seed * 1000 + k)
-        hoods = Neighbourhoods(self.plan.inst, rng)
+        hoods = Neighbourhoods(self.plan.inst, rng, self.cfg.spread)
         while (left := self.deadline - time.monotonic()) > 0.05:
             with self.lock:
                 piece = self._reserve(hoods)

@@ -81,6 +81,7 @@ class Instance:
     bay_index: dict[str, int] = field(default_factory=dict)
     request_index: dict[str, int] = field(default_factory=dict)
     _static: dict[tuple[int, int], np.ndarray] = field(default_factory=dict, repr=False)
+    _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_json(cls, data: dict) -> Instance:
@@ -97,6 +98,14 @@ class Instance:
             bay_index=bay_index,
             request_index={r.id: r.index for r in requests},
         )
+
+    @property
+    def durations(self) -> np.ndarray:
+        """Duration per request, as an array for vectorised window tests."""
+        if "durations" not in self._arrays:
+            self._arrays["durations"] = np.array([r.duration for r in self.requests],
+                                                 dtype=np.int64)
+        return self._arrays["durations"]
 
     def static_starts(self, req: Request, bay: int) -> np.ndarray:
         """Starts allowed by window, opening hours and bay length, ignoring other vehicles.

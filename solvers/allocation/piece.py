@@ -66,8 +66,9 @@ def build_piece(plan: Plan, bays: list[int], t0: int, t1: int, extra: list[int],
     """Free the piece's parked requests (the caller must restore or replace them)."""
     bayset = set(bays)
     reqs = plan.inst.requests
-    freed = [(r, b, s) for r, b, s in plan.snapshot()
-             if b in bayset and s >= t0 and s + reqs[r].duration <= t1]
+    ends = plan.start_of + plan.inst.durations
+    inside = np.isin(plan.bay_of, bays) & (plan.start_of >= t0) & (ends <= t1)
+    freed = [(int(r), int(plan.bay_of[r]), int(plan.start_of[r])) for r in np.flatnonzero(inside)]
     for r, _, _ in freed:
         plan.unassign(r)
     piece = Piece(bays=list(bays), t0=t0, t1=t1, freed=freed)

@@ -17,6 +17,10 @@ from .plan import Plan
 # CP-SAT model at minute level, which can prove optimality outright.
 EXACT_LIMIT = 6000
 
+# Flush parking beat plain best-value parking on every Leiden-shaped day tried
+# (+1.5 to +2 % objective), so only that greedy variant is run.
+FLUSH_BONUS = 100
+
 Progress = Callable[[dict], None] | None
 
 
@@ -28,7 +32,8 @@ def solve(instance: dict, *, time_limit: float, workers: int = 2, seed: int = 0,
     search, on the LP bound so the reported bound (and gap) is meaningful.
     """
     started = time.monotonic()
-    deadline = started + time_limit
+    # Leave a little room for in-flight pieces and writing the answer.
+    deadline = started + time_limit - min(0.5, 0.02 * time_limit)
     inst = Instance.from_json(instance)
     plan, counts = _start_plan(inst, deadline, progress, started)
     bound = trivial_bound(inst)
@@ -39,21 +44,20 @@ def solve(instance: dict, *, time_limit: float, workers: int = 2, seed: int = 0,
                     started=started)
     seconds = time.monotonic() - started
     if bound_time_limit > 0 and plan.objective < bound:
-        bound = min(bound, int(lp_bound(inst, time_limit=bound_time_limit)))
+        bound = min(bound, int(lp_bound(inst, time_limit=bound_time_limit,
+                                        lower=plan.objective)))
     _report(progress, "done", plan, bound, started)
     status = "OPTIMAL" if plan.objective >= bound else "FEASIBLE"
     return solution_dict(inst, plan, status=status, bound=bound, seconds=seconds)
 
 
 def _start_plan(inst: Instance, deadline: float, progress: Progress, started: float):
-    """The best of FCFS and weight-first greedy, with and without flush parking."""
+    """The better of FCFS and weight-first greedy with flush parking."""
     best = greedy.fcfs(inst)
     _report(progress, "fcfs", best, None, started)
     counts = greedy.placement_counts(inst)
-    for flush_bonus in (100, 0):
-        if time.monotonic() >= deadline:
-            break
-        plan = greedy.weight_first(inst, counts=counts, flush_bonus=flush_bonus)
+    if time.monotonic() < deadline:
+        plan = greedy.weight_first(inst, counts=counts, flush_bonus=FLUSH_BONUS)
         if plan.objective > best.objective:
             best = plan
     _report(progress, "greedy", best, None, started)

@@ -26,13 +26,19 @@ CHROMIUM_ARGS = [
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def require_chromium(path: str = CHROMIUM) -> None:
+    """Skip without Chromium, or fail when the run requires it (VENSTER_REQUIRE_BROWSER=1)."""
+    if Path(path).exists():
+        return
+    reason = f"Chromium is not installed at {path} (apt-get install chromium)."
+    if os.environ.get("VENSTER_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"VENSTER_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
 @pytest.fixture
 def browser(monkeypatch):
-    if not Path(CHROMIUM).exists():
-        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)."
-        if os.environ.get("VENSTER_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"VENSTER_REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
+    require_chromium()
     # The sync API runs an event loop in this thread; the test's own ORM calls are still sync.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
@@ -106,6 +112,10 @@ def test_a_shopkeeper_finds_a_slot_books_it_sees_it_and_cancels_it(page, shop_wo
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
 
+    page.click("header.site >> text=Sign out")
+    page.goto(page.base + "/portal/bookings/")
+    assert "/accounts/login/" in page.url
+
 
 def test_a_shopkeeper_requests_a_waste_pickup(page, shop_world):
     shop, _bay = shop_world
@@ -150,3 +160,19 @@ def test_every_page_fits_a_360_pixel_phone_without_sideways_scrolling(page, shop
         if width > 360:
             too_wide[path] = width
     assert too_wide == {}
+
+
+def test_a_shopkeeper_sets_the_shops_point_on_the_map_and_saves_the_profile(page, shop_world):
+    shop, _bay = shop_world
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    sign_in(page)
+    page.click("nav.portal >> text=Shop profile")
+    before = page.input_value("#id_latitude")
+    page.locator("#map").click(position={"x": 200, "y": 150})  # clear of the zoom buttons
+    assert page.input_value("#id_latitude") != before
+    page.fill("#id_hours_mon", "09:00-18:00")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("text=Your shop's details are saved.")
+    shop.refresh_from_db()
+    assert f"{shop.latitude:.6f}" == page.input_value("#id_latitude")
+    assert shop.opening_hours == {"mon": "09:00-18:00"}

@@ -143,6 +143,14 @@ def test_password_reset_mails_a_link(owner):
     assert len(mail.outbox) == 1
     assert "/accounts/reset/" in mail.outbox[0].body
     assert english_client().get(response["Location"]).status_code == 200
+    link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    client = english_client()
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    done = client.post(form_page.redirect_chain[-1][0], {
+        "new_password1": "a-new-long-pass-42", "new_password2": "a-new-long-pass-42"})
+    assert done.status_code == 302
+    assert Client().login(username="owner", password="a-new-long-pass-42")
 
 
 # --- Profile and map --------------------------------------------------------------------------
@@ -532,3 +540,16 @@ def test_a_booking_refusal_reads_in_dutch_by_default(owner, bay):
     someone_elses_booking(bay, at(FRIDAY, "08:00"), at(FRIDAY, "08:30"))
     page = book_post(client, bay, "08:00").content.decode()
     assert "De laadplek is op dit moment vol." in page
+
+
+def test_someone_without_a_shop_is_not_sent_into_the_portal_after_signing_in(bay):
+    UserFactory(username="admin-like")
+    response = Client().post("/accounts/login/", {"username": "admin-like",
+                                                  "password": "secret-pass-123"})
+    assert response["Location"] == "/"
+
+
+def test_a_forged_slot_past_midnight_is_refused_not_moved_to_the_next_day(client_owner, shop, bay):
+    response = book_post(client_owner, bay, "25:00")
+    assert response.status_code == 409
+    assert not Booking.objects.filter(organisation=shop).exists()

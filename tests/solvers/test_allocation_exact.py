@@ -29,7 +29,9 @@ def test_solve_proves_optimality_on_tiny_days_and_says_so(seed):
 @pytest.mark.parametrize("seed", range(6))
 def test_lp_bound_is_never_below_the_true_optimum(seed):
     day = random_tiny(random.Random(seed), n_requests=5)
-    assert lp_bound(day, time_limit=5) >= brute_force_optimum(day)
+    best = brute_force_optimum(day)
+    assert lp_bound(day, time_limit=5) >= best
+    assert lp_bound(day, time_limit=1, method="pdlp", lower=best) >= best
 
 
 def test_lp_bound_of_a_generated_day_lies_between_the_plan_and_serving_everyone():

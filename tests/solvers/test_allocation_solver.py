@@ -117,3 +117,21 @@ def test_lns_plans_on_generated_days_stay_feasible(seed):
     report = check(day, plan)
     assert report.feasible, report.errors[:3]
     assert report.objective == plan["objective"] >= check(day, fcfs(day)).objective
+
+
+def test_progress_reports_phase_objective_bound_and_elapsed():
+    seen = []
+    day = generate("small", 6, requests=80)
+    solve(day, time_limit=1.2, seed=0, progress=seen.append)
+    assert {"fcfs", "greedy", "done"} <= {p["phase"] for p in seen}
+    assert all(set(p) == {"phase", "objective", "bound", "elapsed"} for p in seen)
+    assert seen[-1]["phase"] == "done" and seen[-1]["bound"] >= seen[-1]["objective"]
+
+
+def test_the_generator_is_seeded_and_leiden_shaped():
+    a, b = generate("small", 7), generate("small", 7)
+    assert a == b
+    assert generate("small", 8) != a
+    assert len(a["bays"]) == 12 and len(a["requests"]) == 250
+    assert any(o["zero_emission_only"] for bay_ in a["bays"] for o in bay_["open"])
+    assert "quotas" not in a and "quotas" in generate("small", 7, quotas=True)

@@ -1,0 +1,38 @@
+"""The shopkeeper's portal: thin views that parse a form, call one service, render."""
+
+from .base import PortalView, SignInView
+from .booking import (
+    BookingCancelView,
+    BookingDetailView,
+    BookingListView,
+    BookingRescheduleView,
+    BookView,
+    GridView,
+    SeriesCreateView,
+    SeriesDetailView,
+)
+from .pickups import PickupCancelView, PickupsView
+from .requests import RequestsView, RequestWithdrawView
+from .shop import ApiKeysView, HomeView, MapView, NotificationsView, ProfileView
+
+__all__ = [
+    "ApiKeysView",
+    "BookView",
+    "BookingCancelView",
+    "BookingDetailView",
+    "BookingListView",
+    "BookingRescheduleView",
+    "GridView",
+    "HomeView",
+    "MapView",
+    "NotificationsView",
+    "PickupCancelView",
+    "PickupsView",
+    "PortalView",
+    "ProfileView",
+    "RequestWithdrawView",
+    "RequestsView",
+    "SeriesCreateView",
+    "SeriesDetailView",
+    "SignInView",
+]

@@ -1,0 +1,298 @@
+"""Finding and booking a slot, My bookings, and recurring bookings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import segno
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from bookings import errors
+from bookings.models import Booking, BookingSeries
+from places import localtime
+
+from .. import forms, selectors, services
+from .base import PortalView, today
+
+# --- Finding and booking a slot ---------------------------------------------------------
+
+
+def _grid_initial() -> dict:
+    return {"day": today(), "duration": 30, "vehicle_length_m": "6"}
+
+
+class GridView(PortalView):
+    def get(self, request):
+        data = request.GET if "day" in request.GET else None
+        form = forms.GridForm(
+            data, organisation=self.organisation, initial=_grid_initial()
+        )
+        return self._page(form)
+
+    def _page(self, form, *, error=None, wanted=None, status=200):
+        context = {"form": form, "token": services.new_form_token(), "error": error}
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            length, clean = form.length_and_clean()
+            context["grid"] = selectors.booking_grid(
+                self.near,
+                day=data["day"],
+                length_m=length,
+                zero_emission=clean,
+                duration=data["duration"],
+            )
+            wanted = wanted or _wanted(data)
+            if wanted is not None:
+                context["alternatives"] = self._alternatives(data, length, clean, wanted)
+                context["wanted"] = wanted
+        response = self.render("grid.html", **context)
+        response.status_code = status
+        return response
+
+    def _alternatives(self, data, length, clean, wanted):
+        bay_id, minute = wanted
+        return selectors.alternatives(
+            self.near,
+            day=data["day"],
+            wanted_minute=minute,
+            wanted_bay_id=bay_id,
+            length_m=length,
+            zero_emission=clean,
+            duration=data["duration"],
+        )
+
+
+def _wanted(data):
+    """The wanted start as (no bay, minute of the day), or None."""
+    if not data.get("wanted"):
+        return None
+    try:
+        start = localtime.make_local(data["day"], data["wanted"])
+    except localtime.LocalTimeError:
+        return None
+    minute = localtime.minute_of_day(data["day"], start)
+    return None, minute - minute % selectors.CELL_MINUTES
+
+
+class BookView(GridView):
+    def post(self, request):
+        form = forms.BookForm(request.POST, organisation=self.organisation)
+        if not form.is_valid():
+            return self._page(form, status=422)
+        data = form.cleaned_data
+        bay_id, minute = form.slot_parts()
+        bay = selectors.bookable_bay(bay_id)
+        start = localtime.instant_at(data["day"], minute)
+        try:
+            if bay is None:
+                raise errors.BayInactive()
+            if minute >= localtime.day_minutes(data["day"]):
+                raise errors.OutsideWindow()  # a forged slot past midnight
+            booking = services.book(
+                token=data["token"],
+                organisation=self.organisation,
+                user=request.user,
+                bay=bay,
+                start=start,
+                end=localtime.later(start, data["duration"]),
+                **form.vehicle_kwargs(),
+            )
+        except services.AlreadySent:
+            messages.info(request, _("This form was already sent; nothing was booked twice."))
+            return redirect("portal:bookings")
+        except errors.BookingError as exc:
+            return self._page(form, error=exc.message, wanted=(bay_id, minute), status=409)
+        messages.success(request, _("Booked: %(reference)s.") % {"reference": booking.reference})
+        return redirect("portal:booking", booking.reference)
+
+
+# --- My bookings ------------------------------------------------------------------------
+
+
+class BookingListView(PortalView):
+    def get(self, request):
+        now = localtime.now()
+        mine = Booking.objects.filter(organisation=self.organisation).select_related("bay")
+        return self.render(
+            "bookings.html",
+            upcoming=mine.filter(end__gte=now).order_by("start"),
+            past=mine.filter(end__lt=now).order_by("-start")[:50],
+            series=BookingSeries.objects.filter(organisation=self.organisation).select_related(
+                "bay"
+            )[:20],
+            calendar_url=request.build_absolute_uri(
+                f"/calendar/{self.organisation.calendar_token}.ics"
+            ),
+        )
+
+
+class BookingMixin:
+    def booking(self, reference) -> Booking:
+        return get_object_or_404(
+            Booking.objects.select_related("bay", "bay__zone", "vehicle"),
+            organisation=self.organisation,
+            reference=reference,
+        )
+
+
+def qr_svg(text: str) -> str:
+    """The reference as an inline SVG QR code, for the driver to show at the kerb."""
+    return mark_safe(segno.make(text, error="m").svg_inline(scale=5, dark="#1b1b1b"))
+
+
+class BookingDetailView(BookingMixin, PortalView):
+    def get(self, request, reference):
+        booking = self.booking(reference)
+        return self._page(booking, self._reschedule_form(booking))
+
+    def _reschedule_form(self, booking, data=None):
+        start = booking.start.astimezone(localtime.LOCAL)
+        minutes = int(localtime.elapsed(booking.start, booking.end).total_seconds() // 60)
+        bays = [n.bay for n in self.near]
+        if booking.bay not in bays:
+            bays.append(booking.bay)
+        return forms.RescheduleForm(
+            data,
+            bays=bays,
+            initial={
+                "day": start.date(),
+                "start_time": start.time(),
+                "bay": booking.bay,
+                "duration": minutes,
+            },
+        )
+
+    def _page(self, booking, form, status=200):
+        response = self.render(
+            "booking.html",
+            booking=booking,
+            form=form,
+            qr=qr_svg(booking.reference),
+            can_change=booking.status == Booking.Status.CONFIRMED
+            and booking.start > localtime.now(),
+        )
+        response.status_code = status
+        return response
+
+
+class BookingCancelView(BookingMixin, PortalView):
+    def post(self, request, reference):
+        booking = self.booking(reference)
+        try:
+            services.cancel(booking=booking)
+        except errors.BookingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("Booking %(reference)s is cancelled.") % {"reference": booking.reference}
+            )
+        return redirect("portal:booking", booking.reference)
+
+
+class BookingRescheduleView(BookingDetailView):
+    def post(self, request, reference):
+        booking = self.booking(reference)
+        form = self._reschedule_form(booking, request.POST)
+        if not form.is_valid():
+            return self._page(booking, form, status=422)
+        data = form.cleaned_data
+        try:
+            services.reschedule(
+                booking=booking,
+                start=data["start"],
+                end=localtime.later(data["start"], data["duration"]),
+                bay=data["bay"],
+            )
+        except errors.BookingError as exc:
+            forms.add_booking_error(form, exc)
+            return self._page(booking, form, status=409)
+        messages.success(
+            request, _("Booking %(reference)s is moved.") % {"reference": booking.reference}
+        )
+        return redirect("portal:booking", booking.reference)
+
+
+# --- Recurring bookings -----------------------------------------------------------------
+
+
+class SeriesCreateView(PortalView):
+    def get(self, request):
+        form = forms.SeriesForm(
+            organisation=self.organisation,
+            bays=[n.bay for n in self.near],
+            initial={
+                "token": services.new_form_token(),
+                "bay": self.near[0].bay if self.near else None,
+                "first_day": today(),
+                "until": today() + dt.timedelta(days=27),
+                "duration": 30,
+                "vehicle_length_m": "6",
+            },
+        )
+        return self.render("series_form.html", form=form)
+
+    def post(self, request):
+        form = forms.SeriesForm(
+            request.POST, organisation=self.organisation, bays=[n.bay for n in self.near]
+        )
+        if not form.is_valid():
+            return self.render("series_form.html", form=form)
+        data = form.cleaned_data
+        try:
+            result = services.book_series(
+                token=data["token"],
+                organisation=self.organisation,
+                user=request.user,
+                bay=data["bay"],
+                weekdays=data["weekdays"],
+                start_time=data["start_time"],
+                duration_minutes=data["duration"],
+                first_day=data["first_day"],
+                until=data["until"],
+                **form.vehicle_kwargs(),
+            )
+        except services.AlreadySent:
+            messages.info(request, _("This form was already sent; nothing was booked twice."))
+            return redirect("portal:bookings")
+        except errors.BookingError as exc:
+            forms.add_booking_error(form, exc)
+            return self.render("series_form.html", form=form)
+        return redirect("portal:series", result.series.pk)
+
+
+def refusal_message(code: str, stored: str) -> str:
+    """A stored refusal in the reader's language: fixed messages by their code, else as stored."""
+    fixed = {
+        cls.code: cls.default_message
+        for cls in _subclasses(errors.BookingError)
+        if cls is not errors.InvalidLocalTime
+    }
+    return str(fixed[code]) if code in fixed else stored
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+class SeriesDetailView(PortalView):
+    def get(self, request, pk):
+        series = get_object_or_404(
+            BookingSeries.objects.select_related("bay"), organisation=self.organisation, pk=pk
+        )
+        return self.render(
+            "series.html",
+            series=series,
+            bookings=series.bookings.select_related("bay").order_by("start"),
+            not_booked=[
+                {
+                    "day": dt.date.fromisoformat(item["day"]),
+                    "message": refusal_message(item["code"], item["message"]),
+                }
+                for item in series.not_booked
+            ],
+        )

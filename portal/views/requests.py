@@ -1,0 +1,97 @@
+"""Booking requests for the batch allocation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+
+from bookings import errors
+from bookings.models import Booking, BookingRequest
+from bookings.requests import request_submit, request_withdraw
+
+from .. import forms, services
+from .base import PortalView, today
+
+# --- Booking requests for the batch allocation ------------------------------------------
+
+
+class RequestsView(PortalView):
+    def get(self, request):
+        return self._page(self._form())
+
+    def _form(self, data=None):
+        tomorrow = today() + dt.timedelta(days=1)
+        return forms.RequestForm(
+            data,
+            organisation=self.organisation,
+            bays=[n.bay for n in self.near],
+            initial={
+                "token": services.new_form_token(),
+                "day": tomorrow,
+                "earliest": dt.time(7),
+                "latest_end": dt.time(10),
+                "duration": 30,
+                "vehicle_length_m": "6",
+            },
+        )
+
+    def _page(self, form, status=200):
+        requests = (
+            BookingRequest.objects.filter(organisation=self.organisation)
+            .select_related("booking", "booking__bay")
+            .prefetch_related("bays")
+            .order_by("-day", "-created_at")[:50]
+        )
+        response = self.render("requests.html", form=form, requests=requests)
+        response.status_code = status
+        return response
+
+    def post(self, request):
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self._page(form, status=422)
+        data = form.cleaned_data
+        bays = list(data["bays"])
+        try:
+            services.once(
+                token=data["token"],
+                organisation=self.organisation,
+                action=request_submit,
+                zone=bays[0].zone,
+                earliest_start=data["earliest_at"],
+                latest_end=data["latest_end_at"],
+                duration_minutes=data["duration"],
+                bays=bays,
+                channel=Booking.Channel.PORTAL,
+                submitted_by=request.user,
+                address_latitude=self.organisation.latitude,
+                address_longitude=self.organisation.longitude,
+                **form.vehicle_kwargs(),
+            )
+        except services.AlreadySent:
+            messages.info(request, _("This form was already sent; nothing was sent twice."))
+            return redirect("portal:requests")
+        except errors.BookingError as exc:
+            forms.add_booking_error(form, exc)
+            return self._page(form, status=409)
+        messages.success(request, _("Your request is in. You hear the outcome after the cut-off."))
+        return redirect("portal:requests")
+
+
+class RequestWithdrawView(PortalView):
+    def post(self, request, reference):
+        booking_request = get_object_or_404(
+            BookingRequest, organisation=self.organisation, reference=reference
+        )
+        try:
+            request_withdraw(request=booking_request)
+        except errors.BookingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("Request %(reference)s is withdrawn.") % {"reference": reference}
+            )
+        return redirect("portal:requests")

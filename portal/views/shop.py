@@ -1,0 +1,130 @@
+"""The shop itself: overview, profile, the bays nearby, notifications and API keys."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+
+from api.models import OrganisationAPIKey
+from api.services import api_key_create, api_key_revoke
+from bookings.models import Booking
+from notifications.models import Notification
+from places import localtime
+
+from .. import forms, selectors
+from .base import PortalView, activate_language, today
+
+
+class HomeView(PortalView):
+    def get(self, request):
+        now = localtime.now()
+        upcoming = Booking.objects.filter(
+            organisation=self.organisation, end__gte=now, status__in=Booking.OCCUPYING
+        ).select_related("bay")[:5]
+        return self.render("home.html", upcoming=upcoming)
+
+
+def map_data(organisation, near=(), *, pick=False) -> dict:
+    """What map.js draws: the shop, the bays and the texts it may need."""
+    has_point = organisation.latitude is not None and organisation.longitude is not None
+    return {
+        "shop": [organisation.latitude, organisation.longitude] if has_point else None,
+        "shopName": organisation.name,
+        "bays": [
+            {
+                "lat": n.bay.latitude,
+                "lon": n.bay.longitude,
+                "code": n.bay.code,
+                "label": f"{n.bay.code} {n.bay.street}",
+            }
+            for n in near
+        ],
+        "images": static("portal/leaflet/images/"),
+        "offline": _("The map could not load; the list shows the same bays."),
+        "pick": pick,
+    }
+
+
+class ProfileView(PortalView):
+    def get(self, request):
+        return self._page(forms.ProfileForm(instance=self.organisation))
+
+    def _page(self, form):
+        return self.render(
+            "profile.html",
+            form=form,
+            map_data=map_data(self.organisation, pick=True),
+            contact_fields=["name", "email", "phone", "preferred_language"],
+            address_fields=["street_address", "postcode", "city", "latitude", "longitude"],
+        )
+
+    def post(self, request):
+        form = forms.ProfileForm(request.POST, instance=self.organisation)
+        if not form.is_valid():
+            return self._page(form)
+        organisation = form.save()
+        messages.success(request, _("Your shop's details are saved."))
+        response = redirect("portal:profile")
+        return activate_language(response, organisation.preferred_language)
+
+
+class MapView(PortalView):
+    def get(self, request):
+        day = today()
+        return self.render(
+            "map.html",
+            bays=selectors.bays_today(self.near, day),
+            day=day,
+            map_data=map_data(self.organisation, self.near),
+        )
+
+
+# --- Notifications and API keys ---------------------------------------------------------
+
+
+class NotificationsView(PortalView):
+    def get(self, request):
+        notes = Notification.objects.filter(organisation=self.organisation)[:100]
+        return self.render("notifications.html", notifications=notes)
+
+    def post(self, request):
+        mine = Notification.objects.filter(organisation=self.organisation, read_at__isnull=True)
+        if request.POST.get("id"):
+            mine = (
+                mine.filter(pk=request.POST["id"]) if request.POST["id"].isdigit() else mine.none()
+            )
+        mine.update(read_at=localtime.now())
+        return redirect("portal:notifications")
+
+
+class ApiKeysView(PortalView):
+    def get(self, request):
+        return self._page(forms.ApiKeyForm())
+
+    def _page(self, form, new_key=None, status=200):
+        keys = OrganisationAPIKey.objects.filter(organisation=self.organisation).order_by(
+            "-created"
+        )
+        response = self.render("api_keys.html", form=form, keys=keys, new_key=new_key)
+        response.status_code = status
+        return response
+
+    def post(self, request):
+        if "revoke" in request.POST:
+            if api_key_revoke(organisation=self.organisation, key_id=request.POST["revoke"]):
+                messages.success(request, _("The key is revoked."))
+            else:
+                messages.error(request, _("There is no such key."))
+            return redirect("portal:api_keys")
+        form = forms.ApiKeyForm(request.POST)
+        if not form.is_valid():
+            return self._page(form, status=422)
+        _key, secret = api_key_create(
+            organisation=self.organisation, name=form.cleaned_data["name"]
+        )
+        # Shown once, in this response only; the database keeps just a hash.
+        response = self._page(forms.ApiKeyForm(), new_key=secret)
+        response["Cache-Control"] = "no-store"
+        return response
