@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from access.services import booking_zero_emission
+from access.services import booking_zero_emission, zero_emission_status
 from places import localtime
 from places.models import LoadingBay, Zone
 
@@ -165,7 +165,8 @@ def build_instance(*, zone: Zone, day: dt.date, now: dt.datetime | None = None) 
     pseudos = _pseudo_requests(bays, days, day, buffer)
     requests = list(
         BookingRequest.objects.filter(zone=zone, day=day, status=BookingRequest.Status.PENDING)
-        .select_related("organisation").prefetch_related("bays").order_by("created_at", "pk")
+        .select_related("organisation", "vehicle").prefetch_related("bays")
+        .order_by("created_at", "pk")
     )
     weight = sum(r.weight for r in requests) + 1
     for seq, pseudo in enumerate(pseudos):
@@ -173,8 +174,10 @@ def build_instance(*, zone: Zone, day: dt.date, now: dt.datetime | None = None) 
     built = Built(instance=instance, pseudo_value=WEIGHT_VALUE * weight * len(pseudos))
     instance["requests"] = pseudos
     by_code = {bay.pk: bay for bay in bays}
+    clean = _ZeroEmission(zone, day)
     for seq, request in enumerate(requests, start=len(pseudos)):
         entry = _request_dict(request, by_code, day, now, buffer)
+        entry["zero_emission"] = clean.judge(request)
         entry["submitted_seq"] = seq
         instance["requests"].append(entry)
         built.requests[entry["id"]] = request
@@ -255,6 +258,27 @@ def _runs_within(intervals, start, end):
         lo, hi = max(lo, start), min(hi, end)
         if lo < hi:
             yield lo, hi
+
+
+class _ZeroEmission:
+    """Whether a request's vehicle counts as zero-emission, as the booking service will judge it.
+
+    The register and exemptions decide for a plate they know (a day exemption
+    still unspent counts: applying the plan spends it); otherwise the request's
+    own declaration stands. One answer per plate.
+    """
+
+    def __init__(self, zone: Zone, day: dt.date):
+        self.zone, self.day, self.known = zone, day, {}
+
+    def judge(self, request: BookingRequest) -> bool:
+        plate = request.vehicle.plate if request.vehicle_id else ""
+        if not plate:
+            return request.zero_emission
+        if plate not in self.known:
+            self.known[plate] = zero_emission_status(plate, self.zone, self.day).is_zero_emission
+        answer = self.known[plate]
+        return request.zero_emission if answer is None else answer
 
 
 def _request_dict(request: BookingRequest, bays_by_pk, day, now, buffer) -> dict:

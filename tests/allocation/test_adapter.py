@@ -330,3 +330,17 @@ def test_every_decision_is_published_as_a_webhook_event_where_webhooks_exist(mon
     assert sorted((kind, p.get("request") or p["reference"]) for kind, p in events) == [
         ("booking.confirmed", kept.booking.reference),
         ("request.allocated", kept.reference), ("request.refused", lost.reference)]
+
+
+def test_the_vehicle_register_decides_zero_emission_over_the_declaration():
+    from tests.access.factories import RegisteredVehicleFactory
+
+    zone, (bay,) = a_zone_with_bays(1)
+    electric, diesel = a_vehicle(zero_emission=False), a_vehicle(zero_emission=True)
+    RegisteredVehicleFactory(plate=electric.plate, fuels=["Elektriciteit"], zero_emission=True)
+    RegisteredVehicleFactory(plate=diesel.plate, fuels=["Diesel"], zero_emission=False)
+    unknown = a_vehicle(zero_emission=True)
+    for vehicle in (electric, diesel, unknown):
+        a_request(zone, [bay], SATURDAY, vehicle=vehicle)
+    entries = build_instance(zone=zone, day=SATURDAY).instance["requests"]
+    assert [e["zero_emission"] for e in entries] == [True, False, True]
