@@ -48,16 +48,19 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history
 
+from access.services import booking_zero_emission, zero_emission_status
 from places import localtime
 from places.models import LoadingBay, Zone
 
 from . import errors
+from . import events as booking_events
 from .locking import lock_rows
 from .models import AllocationRun, Booking, BookingRequest, Quota
 from .occupancy import BayDay
 from .selectors import _earliest_bookable_minute, bay_days, grid_minutes, to_cm
-from .services import _insert_booking, check_rules
+from .services import check_rules, new_reference
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +107,11 @@ class QuotaExceeded(errors.RequestError):
 
 def solver_seconds() -> float:
     return float(getattr(settings, "ALLOCATION_SOLVER_SECONDS", 60))
+
+
+def bound_seconds(limit: float | None = None) -> float:
+    """Time for the LP bound after the search, never more than the search itself had."""
+    return min(float(getattr(settings, "ALLOCATION_BOUND_SECONDS", 15)), limit or solver_seconds())
 
 
 def stale_after_seconds() -> float:
@@ -157,7 +165,8 @@ def build_instance(*, zone: Zone, day: dt.date, now: dt.datetime | None = None) 
     pseudos = _pseudo_requests(bays, days, day, buffer)
     requests = list(
         BookingRequest.objects.filter(zone=zone, day=day, status=BookingRequest.Status.PENDING)
-        .select_related("organisation").prefetch_related("bays").order_by("created_at", "pk")
+        .select_related("organisation", "vehicle").prefetch_related("bays")
+        .order_by("created_at", "pk")
     )
     weight = sum(r.weight for r in requests) + 1
     for seq, pseudo in enumerate(pseudos):
@@ -165,8 +174,10 @@ def build_instance(*, zone: Zone, day: dt.date, now: dt.datetime | None = None) 
     built = Built(instance=instance, pseudo_value=WEIGHT_VALUE * weight * len(pseudos))
     instance["requests"] = pseudos
     by_code = {bay.pk: bay for bay in bays}
+    clean = _ZeroEmission(zone, day)
     for seq, request in enumerate(requests, start=len(pseudos)):
         entry = _request_dict(request, by_code, day, now, buffer)
+        entry["zero_emission"] = clean.judge(request)
         entry["submitted_seq"] = seq
         instance["requests"].append(entry)
         built.requests[entry["id"]] = request
@@ -247,6 +258,27 @@ def _runs_within(intervals, start, end):
         lo, hi = max(lo, start), min(hi, end)
         if lo < hi:
             yield lo, hi
+
+
+class _ZeroEmission:
+    """Whether a request's vehicle counts as zero-emission, as the booking service will judge it.
+
+    The register and exemptions decide for a plate they know (a day exemption
+    still unspent counts: applying the plan spends it); otherwise the request's
+    own declaration stands. One answer per plate.
+    """
+
+    def __init__(self, zone: Zone, day: dt.date):
+        self.zone, self.day, self.known = zone, day, {}
+
+    def judge(self, request: BookingRequest) -> bool:
+        plate = request.vehicle.plate if request.vehicle_id else ""
+        if not plate:
+            return request.zero_emission
+        if plate not in self.known:
+            self.known[plate] = zero_emission_status(plate, self.zone, self.day).is_zero_emission
+        answer = self.known[plate]
+        return request.zero_emission if answer is None else answer
 
 
 def _request_dict(request: BookingRequest, bays_by_pk, day, now, buffer) -> dict:
@@ -413,9 +445,12 @@ def _solve(run: AllocationRun, attempt: int, built: Built, time_limit, workers):
 
     progress = ProgressWriter(run.pk, attempt, built.pseudo_value)
     fcfs_solution = solver.fcfs(built.instance)
-    solution = solver.solve(built.instance, time_limit=time_limit or solver_seconds(),
-                            workers=workers, progress=progress)
+    limit = time_limit or solver_seconds()
+    # The bound is what makes the run's figures mean something: how far from the best.
+    solution = solver.solve(built.instance, time_limit=limit, workers=workers,
+                            progress=progress, bound_time_limit=bound_seconds(limit))
     progress.flush()
+    AllocationRun.objects.filter(pk=run.pk, attempts=attempt).update(solved_at=localtime.now())
     return solution, fcfs_solution
 
 
@@ -507,34 +542,62 @@ def _apply(run: AllocationRun, built: Built, solution: dict, now) -> Applied:
                      LoadingBay.objects.filter(zone=zone).values_list("pk", flat=True))
     by_code = {bay.code: bay for bay in bays}
     days = bay_days([b for b in bays if b.is_active], day)  # as it is now, after the lock
-    pending = {
-        r.reference: r
-        for r in BookingRequest.objects.select_for_update(of=("self",)).select_related(
-            "organisation", "vehicle").prefetch_related("bays").filter(pk__in=[r.pk for r in built.requests.values()],
-                                              status=BookingRequest.Status.PENDING)
-    }
+    locked = (BookingRequest.objects.select_for_update(of=("self",))
+              .select_related("organisation", "vehicle").prefetch_related("bays")
+              .filter(pk__in=[r.pk for r in built.requests.values()],
+                      status=BookingRequest.Status.PENDING))
+    pending = {r.reference: r for r in locked}
     vehicles = {r.vehicle_id for r in pending.values() if r.vehicle_id}
     checker = _Checker(zone, day, now, days, by_code, vehicles)
     applied = Applied()
     planned = {a["request"]: a for a in solution["assignments"] if a["request"] in pending}
     # Priority flows first, so that when instant bookings took room, they keep theirs.
     order = sorted(planned, key=lambda ref: (-pending[ref].weight, pending[ref].created_at))
+    allocated, refused = [], []
     for ref in order:
         request, plan = pending.pop(ref), planned[ref]
         try:
-            booking = checker.book(request, by_code.get(plan["bay"]), plan["start"])
+            with transaction.atomic():  # a refusal undoes what its checks wrote
+                booking = checker.book(request, by_code.get(plan["bay"]), plan["start"])
         except errors.BookingError as exc:
             applied.conflicts += 1
-            _refuse(run, request, exc, checker)
-            applied.refused += 1
+            refused.append((request, exc))
             continue
-        _allocate(run, request, booking)
-        applied.allocated += 1
+        allocated.append((request, booking))
         applied.objective += _value(built, ref, plan)
-    for request in pending.values():
-        _refuse(run, request, NotAllocated(), checker)
-        applied.refused += 1
+    refused += [(request, NotAllocated()) for request in pending.values()]
+    _save_bookings([booking for _, booking in allocated])
+    for _request, booking in allocated:
+        booking_events.booking_confirmed(booking)  # as every instant booking is announced
+    # Alternatives only now, when every planned booking holds its place.
+    for request, reason in refused:
+        _refuse(run, request, reason, checker.alternatives(request), now)
+    for request, booking in allocated:
+        _allocate(run, request, booking, now)
+    # One UPDATE per request: bulk_update's CASE expressions are far slower at this size.
+    for request, _outcome in allocated + refused:
+        request.save(update_fields=["status", "booking", "allocation_run", "refusal_reason",
+                                    "alternatives", "updated_at"])
+    applied.allocated, applied.refused = len(allocated), len(refused)
     return applied
+
+
+def _save_bookings(bookings: list[Booking]) -> None:
+    """Insert the plan's bookings at once, with their history and unique references."""
+    for booking in bookings:
+        booking.reference = new_reference()
+    for _attempt in range(5):
+        references = [b.reference for b in bookings]
+        clash = set(Booking.objects.filter(reference__in=references)
+                    .values_list("reference", flat=True))
+        seen: set[str] = set()
+        for booking in bookings:
+            if booking.reference in clash or booking.reference in seen:
+                booking.reference = new_reference()  # 1 in 10^10: draw again
+            seen.add(booking.reference)
+        if not clash and len(seen) == len(bookings):
+            break
+    bulk_create_with_history(bookings, Booking, batch_size=500)
 
 
 def _value(built: Built, ref: str, plan: dict) -> int:
@@ -568,16 +631,21 @@ class _Checker:
         weight = request.vehicle.weight_kg if request.vehicle else None
         check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=self.now)
         length_cm = to_cm(request.vehicle_length_m)
+        plate = request.vehicle.plate if request.vehicle else ""
+        # As booking_create does: the register and exemptions judge a known plate.
+        # May spend a day exemption, hence the savepoint around each book() call.
+        clean = booking_zero_emission(bay=bay, plate=plate, start=start, end=end,
+                                      self_declared=request.zero_emission)
         refusal = self.days[bay.pk].refusal(minute, minute + request.duration_minutes,
-                                            length_cm, request.zero_emission)
+                                            length_cm, clean)
         if refusal is not None:
             raise refusal
         self._check_vehicle(request, start, end)
         self._check_quota(request)
-        booking = _insert_booking(
+        booking = Booking(
             bay=bay, organisation=request.organisation, vehicle=request.vehicle,
-            start=start, end=end, vehicle_length_m=request.vehicle_length_m,
-            zero_emission=request.zero_emission, channel=Booking.Channel.OPTIMISER,
+            plate=plate, start=start, end=end, vehicle_length_m=request.vehicle_length_m,
+            zero_emission=clean, channel=Booking.Channel.OPTIMISER,
             booked_by=request.submitted_by, note=request.reference,
         )
         self.days[bay.pk].add_booking(minute, minute + request.duration_minutes, length_cm)
@@ -635,14 +703,13 @@ class _Checker:
         return {"bay": code, "start": start.isoformat(), "end": end.isoformat()}
 
 
-def _allocate(run: AllocationRun, request: BookingRequest, booking: Booking) -> None:
+def _allocate(run: AllocationRun, request: BookingRequest, booking: Booking, now) -> None:
     request.status = BookingRequest.Status.ALLOCATED
     request.booking = booking
     request.allocation_run = run
     request.refusal_reason = ""
     request.alternatives = []
-    request.save(update_fields=["status", "booking", "allocation_run", "refusal_reason",
-                                "alternatives", "updated_at"])
+    request.updated_at = now
     payload = {"request": request.reference, "booking": booking.reference,
                "bay": booking.bay.code, "start": booking.start.isoformat(),
                "end": booking.end.isoformat()}
@@ -653,13 +720,13 @@ def _allocate(run: AllocationRun, request: BookingRequest, booking: Booking) -> 
 
 
 def _refuse(run: AllocationRun, request: BookingRequest, reason: errors.BookingError,
-            checker: _Checker) -> None:
+            alternatives: list[dict], now) -> None:
     request.status = BookingRequest.Status.REFUSED
+    request.booking = None
     request.allocation_run = run
     request.refusal_reason = str(reason.message)[:200]
-    request.alternatives = checker.alternatives(request)
-    request.save(update_fields=["status", "allocation_run", "refusal_reason", "alternatives",
-                                "updated_at"])
+    request.alternatives = alternatives
+    request.updated_at = now
     payload = {"request": request.reference, "reason": reason.code,
                "message": request.refusal_reason, "alternatives": request.alternatives}
     _tell(request, "request.refused",

@@ -21,7 +21,8 @@ CLEAN_UP_S = 30
 
 
 def soft_time_limit() -> int:
-    return int(allocation.solver_seconds() + allocation_pause() + BUILD_AND_APPLY_S)
+    return int(allocation.solver_seconds() + allocation.bound_seconds() + allocation_pause()
+               + BUILD_AND_APPLY_S)
 
 
 def hard_time_limit() -> int:

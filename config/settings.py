@@ -209,6 +209,8 @@ else:
 # The solver's time limit per run; the task's soft and hard limits follow from it
 # and stay under the visibility timeout above.
 ALLOCATION_SOLVER_SECONDS = float(os.environ.get("ALLOCATION_SOLVER_SECONDS", "60"))
+# Then at most this long for a proven upper bound (an LP relaxation) of the day.
+ALLOCATION_BOUND_SECONDS = float(os.environ.get("ALLOCATION_BOUND_SECONDS", "15"))
 # A pause before solving, only for fault drills (kill a worker mid-run).
 ALLOCATION_DRILL_PAUSE_SECONDS = float(os.environ.get("ALLOCATION_DRILL_PAUSE_SECONDS", "0"))
 CELERY_TASK_ROUTES = {

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from bookings.allocation import AlreadyAllocated
 from bookings.models import AllocationRun, Booking
 from solvers import allocation as solver
 from tests.conftest import FRIDAY
@@ -48,7 +49,7 @@ def test_the_command_allocates_a_zones_day_from_the_database(capsys):
     assert figures["status"] == "applied" and figures["served"] == 3
     assert AllocationRun.objects.get().trigger == AllocationRun.Trigger.COMMAND
     assert Booking.objects.count() == 3
-    with pytest.raises(CommandError, match="already"):
+    with pytest.raises(CommandError, match=str(AlreadyAllocated.default_message)):
         call_command("allocate", "--zone", zone.slug, "--date", SATURDAY.isoformat())
 
 
