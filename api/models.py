@@ -2,14 +2,22 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.models import AbstractAPIKey
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from organisations.models import Organisation
+
+
+class OrganisationAPIKeyManager(APIKeyManager):
+    def get_usable_keys(self):
+        # Every authenticated call needs the organisation: fetch it with the key.
+        return super().get_usable_keys().select_related("organisation")
 
 
 class OrganisationAPIKey(AbstractAPIKey):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE,
                                      related_name="api_keys")
+
+    objects = OrganisationAPIKeyManager()
 
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("API key")

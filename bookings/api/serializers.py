@@ -73,7 +73,7 @@ class BookingSerializer(serializers.ModelSerializer):
 
 
 class BookingCreateSerializer(VehicleChoiceMixin):
-    bay = serializers.PrimaryKeyRelatedField(queryset=LoadingBay.objects.all())
+    bay = serializers.PrimaryKeyRelatedField(queryset=LoadingBay.objects.select_related("zone"))
     start = AwareDateTimeField()
     end = AwareDateTimeField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -95,7 +95,7 @@ def _reachable_day(value: dt.date) -> dt.date:
 
 
 class AvailabilityQuerySerializer(VehicleChoiceMixin):
-    bay = serializers.PrimaryKeyRelatedField(queryset=LoadingBay.objects.all())
+    bay = serializers.PrimaryKeyRelatedField(queryset=LoadingBay.objects.select_related("zone"))
     date = serializers.DateField(validators=[_reachable_day])
     duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60)
 
@@ -208,6 +208,6 @@ class WaitlistEntrySerializer(serializers.ModelSerializer):
 
 
 class WaitlistJoinSerializer(VehicleChoiceMixin):
-    bay = serializers.PrimaryKeyRelatedField(queryset=LoadingBay.objects.all())
+    bay = serializers.PrimaryKeyRelatedField(queryset=LoadingBay.objects.select_related("zone"))
     start = AwareDateTimeField()
     end = AwareDateTimeField()
