@@ -37,8 +37,11 @@ def race(hub, organisation):
         try:
             barrier.wait()
             docks.dock_reservation_create(
-                hub=hub, organisation=organisation, vehicle_length_m=Decimal("7.5"),
-                start=start, end=start + dt.timedelta(minutes=30),
+                hub=hub,
+                organisation=organisation,
+                vehicle_length_m=Decimal("7.5"),
+                start=start,
+                end=start + dt.timedelta(minutes=30),
             )
             outcome = "reserved"
         except errors.DockFull:
@@ -61,8 +64,10 @@ def race(hub, organisation):
 def most_trucks_at_one_door(hub) -> int:
     reservations = DockReservation.objects.confirmed().filter(hub=hub)
     return max(
-        (reservations.filter(door=r.door).overlapping(r.start, r.end).count()
-         for r in reservations),
+        (
+            reservations.filter(door=r.door).overlapping(r.start, r.end).count()
+            for r in reservations
+        ),
         default=0,
     )
 
@@ -75,7 +80,9 @@ def contested_hub():
 def test_racing_carriers_fill_exactly_the_free_doors_and_no_more(contested_hub):
     hub, organisation = contested_hub
     outcomes = race(hub, organisation)
-    assert outcomes == Counter({"reserved": DOORS_FOR_A_VAN, "dock_full": CARRIERS - DOORS_FOR_A_VAN})
+    assert outcomes == Counter(
+        {"reserved": DOORS_FOR_A_VAN, "dock_full": CARRIERS - DOORS_FOR_A_VAN}
+    )
     assert most_trucks_at_one_door(hub) == 1
 
 
@@ -96,8 +103,9 @@ def test_without_the_lock_the_same_race_goes_wrong(contested_hub, monkeypatch):
         monkeypatch.setitem(options, "transaction_mode", "DEFERRED")
         monkeypatch.setitem(options, "timeout", 0.1)
     outcomes = race(hub, organisation)
-    clean = outcomes == Counter({"reserved": DOORS_FOR_A_VAN,
-                                 "dock_full": CARRIERS - DOORS_FOR_A_VAN})
+    clean = outcomes == Counter(
+        {"reserved": DOORS_FOR_A_VAN, "dock_full": CARRIERS - DOORS_FOR_A_VAN}
+    )
     assert not clean, outcomes
     if connection.vendor == "postgresql":
         assert most_trucks_at_one_door(hub) > 1
