@@ -16,8 +16,11 @@ SOFT_LIMIT_SECONDS = 300
 HARD_LIMIT_SECONDS = 360
 
 
+SOLVER_QUEUE = "solver"
+
+
 @shared_task(
-    queue="solver", acks_late=True, reject_on_worker_lost=True,
+    acks_late=True, reject_on_worker_lost=True,
     soft_time_limit=SOFT_LIMIT_SECONDS, time_limit=HARD_LIMIT_SECONDS,
 )
 def plan_collector_day(run_id: int) -> str:
@@ -30,6 +33,11 @@ def plan_collector_day(run_id: int) -> str:
     except Exception as exc:
         planning.planning_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
         raise
+
+
+def enqueue_planning(run_id: int) -> None:
+    """Send a planning run to the solver workers (their own queue: long, CPU-bound work)."""
+    plan_collector_day.apply_async((run_id,), queue=SOLVER_QUEUE)
 
 
 @shared_task(acks_late=True)

@@ -37,13 +37,13 @@ def planning_run_start(
     time_limit_seconds: int | None = None,
 ) -> PlanningRun:
     """Create a queued run and enqueue its task once the transaction commits."""
-    from ..tasks import plan_collector_day
+    from ..tasks import enqueue_planning
 
     fields = {"time_limit_seconds": time_limit_seconds} if time_limit_seconds else {}
     run = PlanningRun.objects.create(
         collector=collector, day=day, trigger=trigger, started_by=started_by, **fields
     )
-    transaction.on_commit(lambda: plan_collector_day.delay(run.pk))
+    transaction.on_commit(lambda: enqueue_planning(run.pk))
     return run
 
 
