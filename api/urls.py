@@ -6,4 +6,5 @@ app_name = "api"
 
 urlpatterns = [
     # path("", include("bookings.api.urls")),  one line per app, added with its API
+    path("", include("hubs.api.urls")),
 ]
