@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("hubs/", include("hubs.urls")),
 ]
 
 if settings.DEBUG:
