@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 
+from bookings.selectors import bay_days, to_cm
 from places import localtime
 from places.models import LoadingBay
 from solvers import routing
@@ -33,6 +34,7 @@ SPEED_CATEGORY = {"cargo_bike": "cargo_bike", "light_ev": "electric_van", "van":
                   "truck": "truck"}
 PICKUP_BASE_MINUTES = 2
 PICKUP_MINUTES_PER_CONTAINER = 1
+CANDIDATE_BAYS = 3  # for a pickup without a bay: the nearest few, and the freest of them
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Plan:
     sites: dict[str, DisposalSite] = field(default_factory=dict)
     service_minutes: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    length_cm: int = 0
+    zero_emission: bool = True
 
     def instant(self, seconds: int) -> dt.datetime:
         """Real seconds after local midnight of the day, as an aware local time."""
@@ -70,12 +74,34 @@ def seconds_at(day: dt.date, time: dt.time) -> int:
     return localtime.wall_minute(day, time) * 60
 
 
-def nearest_bay(latitude: float, longitude: float) -> LoadingBay | None:
+def nearest_bays(latitude: float, longitude: float, count: int = 1) -> list[LoadingBay]:
     bays = LoadingBay.objects.filter(is_active=True).select_related("zone")
-    return min(
-        bays, key=lambda b: routing.haversine_m(latitude, longitude, b.latitude, b.longitude),
-        default=None,
-    )
+    return sorted(
+        bays, key=lambda b: routing.haversine_m(latitude, longitude, b.latitude, b.longitude)
+    )[:count]
+
+
+def nearest_bay(latitude: float, longitude: float) -> LoadingBay | None:
+    bays = nearest_bays(latitude, longitude)
+    return bays[0] if bays else None
+
+
+def kerb_window(plan: Plan, bay: LoadingBay, first: int, last: int, minutes: int):
+    """The longest run of start minutes in [first, last] at which the bay has room now.
+
+    Windows, closures and other bookings are read once before solving; the plan is
+    re-checked under lock when it is applied, since the world moves meanwhile.
+    """
+    bay_day = bay_days([bay], plan.day)[bay.pk]
+    starts = [m for m in bay_day.free_starts(minutes, plan.length_cm, plan.zero_emission,
+                                             grid=1, earliest=first) if m <= last]
+    best, run_start = None, None
+    for i, m in enumerate(starts):
+        if i == 0 or m != starts[i - 1] + 1:
+            run_start = m
+        if best is None or m - run_start > best[1] - best[0]:
+            best = (run_start, m)
+    return best
 
 
 def pickups_for(collector, day: dt.date):
@@ -110,6 +136,10 @@ def build_problem(collector, day: dt.date) -> Plan:
         .select_related("vehicle", "depot").prefetch_related("compartments").order_by("pk")
     )
     plan = Plan(day=day, problem=routing.Problem(stops=[], vehicles=[], depots=[]))
+    if vehicles:
+        # Kerb room is judged for the collector's longest vehicle, zero-emission if any is.
+        plan.length_cm = max(to_cm(cv.vehicle.length_m) for cv in vehicles)
+        plan.zero_emission = any(cv.vehicle.zero_emission for cv in vehicles)
     for cv in vehicles:
         _add_depot(plan, cv.depot)
     for site in DisposalSite.objects.filter(is_active=True).order_by("pk"):
@@ -155,24 +185,24 @@ def _add_site(plan: Plan, site: DisposalSite) -> None:
 
 def _add_pickup(plan: Plan, pickup: PickupRequest) -> None:
     key = f"pickup-{pickup.pk}"
-    bay = pickup.bay if pickup.bay and pickup.bay.is_active else nearest_bay(
-        pickup.latitude, pickup.longitude)
-    if bay is None:
-        plan.skipped[key] = "no_bay"
-        return
+    candidates = [pickup.bay] if pickup.bay and pickup.bay.is_active else nearest_bays(
+        pickup.latitude, pickup.longitude, CANDIDATE_BAYS)
     minutes = PICKUP_BASE_MINUTES + PICKUP_MINUTES_PER_CONTAINER * pickup.containers
     # The solver's window is for the start of service; the kerb time must end inside
     # the shop's window, so the last start is the window's end minus the service.
-    first = seconds_at(pickup.day, pickup.window_start)
-    last = seconds_at(pickup.day, pickup.window_end) - minutes * 60
-    if last < first:
-        plan.skipped[key] = "window_too_short"
+    first = localtime.wall_minute(pickup.day, pickup.window_start)
+    last = localtime.wall_minute(pickup.day, pickup.window_end) - minutes
+    choices = [(kerb_window(plan, bay, first, last, minutes), bay) for bay in candidates]
+    choices = [(window, bay) for window, bay in choices if window]
+    if not choices:
+        plan.skipped[key] = "no_kerb_time"
         return
+    (start, end), bay = max(choices, key=lambda c: c[0][1] - c[0][0])
     plan.pickups[key], plan.bays[key], plan.service_minutes[key] = pickup, bay, minutes
     plan.problem.stops.append(
         routing.Stop(id=key, lat=bay.latitude, lon=bay.longitude,
-                     pickup={pickup.stream: pickup.volume_litres}, window=(first, last),
-                     service_time=minutes * 60)
+                     pickup={pickup.stream: pickup.volume_litres},
+                     window=(start * 60, end * 60), service_time=minutes * 60)
     )
 
 

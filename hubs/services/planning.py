@@ -177,17 +177,33 @@ def _apply_route(run, plan: Plan, route: routing.Route, round_trips, now) -> tup
         end=plan.instant(last.arrival), distance_m=route.distance, trips=route.trips,
     )
     planned = lost = 0
+    previous = None  # (bay id, booking) of the stop just before, for back-to-back stops
     for sequence, visit in enumerate(route.visits):
         fields = _stop_fields(plan, visit, first.id, round_trips)
         if visit.kind == "stop":
-            booking = _book_stop(run, plan, cv, visit, now)
+            same_bay = previous if _back_to_back(plan, visit, previous) else None
+            booking = _book_stop(run, plan, cv, visit, now, extend=same_bay and same_bay[1])
             if booking is None:
                 lost += 1
+                previous = None
                 continue
             planned += 1
-            fields.update(booking=booking, start=booking.start, end=booking.end)
+            previous = (plan.bays[visit.id].pk, booking)
+            start = plan.instant(visit.start) if same_bay else booking.start
+            fields.update(booking=booking, start=whole_minute(start), end=booking.end)
+        else:
+            previous = None
         RouteStop.objects.create(route=row, sequence=sequence, **fields)
     return planned, lost
+
+
+def _back_to_back(plan: Plan, visit: routing.Visit, previous) -> bool:
+    """The stop before was at the same bay and this one starts within the zone's buffer."""
+    if previous is None or previous[0] != plan.bays[visit.id].pk:
+        return False
+    bay = plan.bays[visit.id]
+    start = whole_minute(plan.instant(visit.start))
+    return start <= localtime.later(previous[1].end, bay.zone.buffer_minutes)
 
 
 def _stop_fields(plan: Plan, visit: routing.Visit, depot_id: str, round_trips) -> dict:
@@ -209,20 +225,30 @@ def _stop_fields(plan: Plan, visit: routing.Visit, depot_id: str, round_trips) -
             "depot_round_trip_m": round_trips[(depot_id, visit.id)]}
 
 
-def _book_stop(run, plan: Plan, cv, visit: routing.Visit, now) -> Booking | None:
-    """Book the stop's kerb time like any booking; None when the kerb is no longer free."""
+def _book_stop(run, plan: Plan, cv, visit: routing.Visit, now, extend=None) -> Booking | None:
+    """Book the stop's kerb time like any booking; None when the kerb is no longer free.
+
+    Two stops in a row at one bay (a shop's two streams) share one booking, made
+    longer: two bookings back to back would collide with the zone's buffer.
+    """
     start = whole_minute(plan.instant(visit.start))
     end = localtime.later(start, plan.service_minutes[visit.id])
     try:
+        if extend is not None and visit.id in plan.pickups:
+            pickup = PickupRequest.objects.select_for_update().get(pk=plan.pickups[visit.id].pk)
+            if not _still_ours(pickup, run):
+                return None
+            booking = bookings.booking_reschedule(booking=extend, start=extend.start, end=end,
+                                                  now=now)
+            _mark_planned(pickup, run, start, end)
+            return booking
         if visit.id in plan.chains:
             chain = plan.chains[visit.id]
             return bookings.booking_reschedule(booking=chain.delivery, start=start, end=end,
                                                now=now)
         pickup = PickupRequest.objects.select_for_update().get(pk=plan.pickups[visit.id].pk)
-        if pickup.status not in (PickupRequest.Status.PENDING, PickupRequest.Status.PLANNED) or (
-            pickup.collector_id not in (None, run.collector_id)
-        ):
-            return None  # cancelled or taken by another collector while we solved
+        if not _still_ours(pickup, run):
+            return None
         booking = bookings.booking_create(
             bay=plan.bays[visit.id], organisation=run.collector, vehicle=cv.vehicle,
             start=start, end=end, channel=Booking.Channel.OPTIMISER,
@@ -233,11 +259,21 @@ def _book_stop(run, plan: Plan, cv, visit: routing.Visit, now) -> Booking | None
         if visit.id in plan.pickups:
             _unplan(plan.pickups[visit.id].pk)
         return None
+    _mark_planned(pickup, run, booking.start, booking.end)
+    return booking
+
+
+def _still_ours(pickup: PickupRequest, run) -> bool:
+    """False when the pickup was cancelled or taken by another collector while we solved."""
+    return pickup.status in (PickupRequest.Status.PENDING, PickupRequest.Status.PLANNED) and (
+        pickup.collector_id in (None, run.collector_id))
+
+
+def _mark_planned(pickup: PickupRequest, run, start, end) -> None:
     PickupRequest.objects.filter(pk=pickup.pk).update(
         status=PickupRequest.Status.PLANNED, collector=run.collector,
-        planned_start=booking.start, planned_end=booking.end,
+        planned_start=start, planned_end=end,
     )
-    return booking
 
 
 def _unplan(pickup_id: int) -> None:

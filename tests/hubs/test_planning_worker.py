@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bookings.models import Booking
-from hubs.models import PickupRequest, PlanningRun
+from hubs.models import PickupRequest, PlanningRun, RouteStop
 from hubs.services import planning
 from hubs.tasks import enqueue_planning
 from places import localtime
@@ -40,8 +40,13 @@ def test_the_worker_plans_the_day_once_even_when_the_task_runs_twice():
         wait_for(lambda: finished_tasks(worker) == 2, timeout=60)
     run.refresh_from_db()
     assert run.status == PlanningRun.Status.APPLIED
-    assert list(PickupRequest.objects.order_by("pk").values_list("status", "planned_start")) == first
-    assert Booking.objects.filter(channel=Booking.Channel.OPTIMISER).count() == len(pickups)
+    after = list(PickupRequest.objects.order_by("pk").values_list("status", "planned_start"))
+    assert after == first
+    stops = RouteStop.objects.filter(kind=RouteStop.Kind.PICKUP)
+    assert stops.count() == len(pickups)
+    # One kerb booking per stop, or one shared by back-to-back stops at one bay.
+    assert Booking.objects.filter(channel=Booking.Channel.OPTIMISER).count() == len(
+        {stop.booking_id for stop in stops})
     assert run.routes.count() == 1
 
 
