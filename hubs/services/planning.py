@@ -188,7 +188,9 @@ def _apply_route(run, plan: Plan, route: routing.Route, round_trips, now) -> tup
                 previous = None
                 continue
             planned += 1
-            previous = (plan.bays[visit.id].pk, booking)
+            # Only a pickup's own booking may grow; a delivery's belongs to its chain.
+            is_pickup = visit.id in plan.pickups
+            previous = (plan.bays[visit.id].pk, booking) if is_pickup else None
             start = plan.instant(visit.start) if same_bay else booking.start
             fields.update(booking=booking, start=whole_minute(start), end=booking.end)
         else:

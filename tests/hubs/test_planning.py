@@ -10,6 +10,7 @@ from hubs.services import planning
 from hubs.services.bundling import bundling_report
 from solvers.routing import haversine_m
 from tests.conftest import FRIDAY, at
+from tests.factories import OrganisationFactory
 
 from .helpers import collectors_day, pickup, shop
 
@@ -112,3 +113,41 @@ def test_bundling_report_counts_trips_and_kilometres_against_the_unbundled_basel
     assert report.baseline_km == round((2 * round_trip_a + round_trip_b) / 1000, 3)
     assert report.trips_saved_pct == pytest.approx(66.7)
     assert 60 < report.km_saved_pct < 70
+
+
+def test_one_round_delivers_goods_from_the_hub_and_takes_waste_back(frozen_now):
+    from decimal import Decimal
+
+    from hubs.services import chain_create
+
+    cv, (bay_a, _bay_b), _ = collectors_day(SATURDAY)
+    chain = chain_create(
+        hub=cv.depot, organisation=OrganisationFactory(), inbound_start=at(SATURDAY, "07:00"),
+        inbound_end=at(SATURDAY, "07:30"), vehicle_length_m=Decimal("12"), delivery_bay=bay_a,
+        delivery_start=at(SATURDAY, "11:00"), delivery_end=at(SATURDAY, "11:15"),
+        delivery_vehicle_length_m=Decimal("4"), last_mile_operator=cv.organisation,
+        goods_litres=600,
+    )
+    run = run_once(cv.organisation)
+    route = run.routes.get()
+    kinds = [stop.kind for stop in route.stops.all()]
+    assert kinds.count(RouteStop.Kind.DELIVERY) == 1 and kinds.count(RouteStop.Kind.PICKUP) == 3
+    delivery = route.stops.get(kind=RouteStop.Kind.DELIVERY)
+    assert delivery.load["goods"] == 0  # the goods left the vehicle there
+    assert route.stops.first().load["goods"] == 600  # and were on board from the hub
+    chain.delivery.refresh_from_db()
+    assert chain.delivery.status == Booking.Status.CONFIRMED
+    assert chain.delivery.start == delivery.start  # the kerb booking moved to the plan
+    assert chain.delivery.start >= at(SATURDAY, "08:00")  # after the 30 min handling
+
+
+def test_the_cut_off_starts_tomorrows_run_once_per_collector(frozen_now):
+    import time_machine
+
+    cv, _bays, _pickups = collectors_day(SATURDAY)
+    assert planning.planning_runs_start_due() == []  # 06:00, before the 16:00 cut-off
+    with time_machine.travel(at(FRIDAY, "16:05"), tick=False):
+        started = planning.planning_runs_start_due()
+        assert [(r.collector, r.day, r.trigger) for r in started] == [
+            (cv.organisation, SATURDAY, PlanningRun.Trigger.SCHEDULE)]
+        assert planning.planning_runs_start_due() == []
