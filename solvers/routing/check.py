@@ -52,12 +52,12 @@ def check_routes(problem: Problem, solution: Solution) -> list[str]:
         if visits[-1].arrival > hi:
             errors.append(f"vehicle {vid}: returns at {visits[-1].arrival} after {hi}")
         # loads
-        goods = {d: 0 for d in dims}
+        goods = dict.fromkeys(dims, 0)
         for vis in visits:
             if vis.kind == "stop" and vis.id in stops:
                 for d in dims:
                     goods[d] += int(stops[vis.id].delivery.get(d, 0))
-        waste = {d: 0 for d in dims}
+        waste = dict.fromkeys(dims, 0)
         trips = 1
         rdist = 0
         for k, vis in enumerate(visits):

@@ -19,7 +19,6 @@ and changes by pickup - delivery at each stop.
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
 from .distances import distance_matrix, travel_seconds
+from .ejection import remove_route
 from .model import Problem, Route, Solution, Visit
 
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy
@@ -60,6 +60,18 @@ class SolveOptions:
     min_vehicles: int | None = None
     #: cost per time unit of lateness in the fleet-squeeze attempts (0: drop-and-reinsert)
     squeeze_penalty: int = 0
+    #: remove routes with the ejection-pool heuristic where it applies
+    ejection: bool = True
+    #: ejection pool: insert at the cheapest feasible place (else a random one)
+    cheapest_insertion: bool = True
+    #: ejection pool: random feasible moves after each ejection
+    perturb_moves: int = 60
+    #: longest single ejection-pool attempt, as share of the budget
+    ejection_share: float = 0.35
+    #: distance clean-up after each removed route, as share of the budget
+    polish_share: float = 0.05
+    #: number of drop/squeeze alternations in one removal attempt
+    squeeze_rounds: int = 2
     #: cost per time unit of route duration in the route-removal attempts
     span_cost: int = 0
     #: extra local-search operators that insert unserved stops while moving others
@@ -324,9 +336,9 @@ class _Model:
                 r.AddDimensionWithVehicleCapacity(cb, big, caps, True, f"load:{d}")
                 ldim = r.GetDimensionOrDie(f"load:{d}")
                 for i, nd in enumerate(inst.nodes):
-                    if nd.kind != "disposal" or not inst.reload_amount[d][i]:
-                        if nd.kind != "depot":
-                            ldim.SlackVar(self.node_index[i]).SetValue(0)
+                    if nd.kind != "depot" and (nd.kind != "disposal"
+                                               or not inst.reload_amount[d][i]):
+                        ldim.SlackVar(self.node_index[i]).SetValue(0)
                 for k in range(len(vehicles)):
                     ldim.SlackVar(r.Start(k)).SetValue(0)
             else:
@@ -464,6 +476,78 @@ def _cheapest_insertion(inst: _Instance, vehicles: list[int], routes: list[list[
     return routes
 
 
+def _remove_late(inst: _Instance, vehicles: list[int], routes: list[list[int]]
+                 ) -> list[list[int]]:
+    """Drop stops from each route until it is on time: the first late stop, or the last
+    stop when only the return to the depot is late."""
+    out = []
+    for v, rt in zip(vehicles, routes, strict=True):
+        rt = list(rt)
+        while rt and not _on_time(inst, v, rt):
+            late = _first_late(inst, v, rt)
+            rt.pop(late if late is not None else len(rt) - 1)
+        out.append(rt)
+    return out
+
+
+def _first_late(inst: _Instance, v: int, route: list[int]) -> int | None:
+    veh = inst.problem.vehicles[v]
+    depot = inst.depot_node[veh.depot]
+    tm = inst.time_by_cat[veh.category]
+    t = max(veh.shift_start, inst.nodes[depot].window[0])
+    prev = depot
+    for k, i in enumerate(route):
+        nd = inst.nodes[i]
+        t = max(t + inst.nodes[prev].service + tm[prev][i], nd.window[0])
+        if t > nd.window[1]:
+            return k
+        prev = i
+    return None
+
+
+def _attempt(inst: _Instance, opts: SolveOptions, subset: list[int],
+             initial: list[list[int]], removed: list[int], seconds: float,
+             drop_penalty: int, can_squeeze: bool) -> _RunResult | None:
+    """Try to serve every stop with the vehicles in ``subset``, starting from ``initial``
+    (the stops in ``removed`` are unserved). Alternates drop-and-reinsert local search
+    with (if enabled) a squeeze with soft windows whose late stops are then dropped."""
+    end = time.monotonic() + seconds
+    ops = INSERTION_OPERATORS if opts.insertion_operators else ()
+    squeeze = (can_squeeze and opts.squeeze_penalty > 0 and not inst.mixed
+               and not any(nd.kind == "disposal" for nd in inst.nodes))
+    phase = seconds if not squeeze else max(0.3, seconds / opts.squeeze_rounds / 2)
+    current = initial
+    best: _RunResult | None = None
+    while True:
+        left = end - time.monotonic()
+        if left <= 0.05:
+            break
+        m = _Model(inst, subset, drop_penalty, ops, span_cost=opts.span_cost)
+        r = m.solve(min(phase, left), opts.first_solution, opts.metaheuristic,
+                    initial=current, stop_when_all_served=True)
+        if r is not None:
+            if best is None or len(r.dropped) < len(best.dropped):
+                best = r
+            if not r.dropped:
+                return r
+            current = r.routes
+        left = end - time.monotonic()
+        if not squeeze or left <= 0.3:
+            break
+        served = {i for rt in current for i in rt}
+        missing = [i for i in inst.stop_nodes if i not in served]
+        packed = _cheapest_insertion(inst, subset, current, missing)
+        m = _Model(inst, subset, drop_penalty, ops, soft_windows=opts.squeeze_penalty)
+        r = m.solve(min(phase, left), opts.first_solution, opts.metaheuristic,
+                    initial=packed, stop_when_all_served=True)
+        routes = r.routes if r is not None else packed
+        if r is not None and all(_on_time(inst, v, rt)
+                                 for v, rt in zip(subset, routes, strict=True) if rt):
+            return r
+        current = _remove_late(inst, subset, routes)
+    return best
+
+
 def _route_distance(inst: _Instance, depot: int, route: list[int]) -> int:
     if not route:
         return 0
@@ -492,7 +576,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
         return deadline - time.monotonic()
 
     if not inst.stop_nodes or not problem.vehicles:
-        return _to_solution(inst, [], [], [], t0, "solved" if not inst.unserved_reason else "partial")
+        status = "solved" if not inst.unserved_reason else "partial"
+        return _to_solution(inst, [], [], [], t0, status)
 
     max_arc = max(max(row) for row in inst.dist) or 1
     drop_penalty = 100 * (2 * max_arc + 1) * max(1, len(inst.stop_nodes))
@@ -533,22 +618,34 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
             attempt = min(opts.time_limit * opts.attempt_share, remaining())
             if attempt <= 0.05:
                 break
-            squeeze = (opts.squeeze_penalty > 0 and not inst.mixed and
-                       not any(nd.kind == "disposal" for nd in inst.nodes) and not best.dropped)
-            m = _Model(inst, subset, drop_penalty,
-                       INSERTION_OPERATORS if opts.insertion_operators else (),
-                       soft_windows=opts.squeeze_penalty if squeeze else 0,
-                       span_cost=opts.span_cost)
             initial = [_strip_reloads(inst, rt) for _, rt in keep]
-            if squeeze:
-                initial = _cheapest_insertion(inst, subset, initial, cand[1])
-            r2 = m.solve(attempt, opts.first_solution, opts.metaheuristic,
-                         initial=initial, stop_when_all_served=True)
-            if r2 is not None and squeeze and not all(
-                    _on_time(inst, v, rt) for v, rt in zip(subset, r2.routes, strict=True)
-                    if rt):
+            use_ep = (opts.ejection and not best.dropped and not inst.mixed
+                      and not any(nd.kind == "disposal" for nd in inst.nodes))
+            if use_ep:
+                ep_time = min(max(attempt, stop_removal_at - time.monotonic()),
+                              opts.time_limit * opts.ejection_share, remaining())
+                new_routes = remove_route(inst, subset, initial, cand[1], ep_time,
+                                          seed=opts.seed + len(failed),
+                                          perturb_moves=opts.perturb_moves,
+                                          cheapest=opts.cheapest_insertion)
                 r2 = None
+                if new_routes is not None:
+                    dist = sum(_route_distance(inst, inst.depot_node[
+                        problem.vehicles[v].depot], rt) for v, rt in zip(subset, new_routes,
+                                                                          strict=True))
+                    r2 = _RunResult(new_routes, [], dist, dist)
+            else:
+                r2 = _attempt(inst, opts, subset, initial, cand[1], attempt, drop_penalty,
+                              can_squeeze=not best.dropped)
             if r2 is not None and len(r2.dropped) <= len(best.dropped):
+                if use_ep and opts.polish_share > 0 and remaining() > 0.5:
+                    # tidy the distance of the plan before the next removal
+                    mp = _Model(inst, subset, drop_penalty)
+                    rp = mp.solve(min(opts.time_limit * opts.polish_share, remaining()),
+                                  opts.first_solution, opts.metaheuristic,
+                                  initial=r2.routes)
+                    if rp is not None and not rp.dropped:
+                        r2 = rp
                 best, best_vehicles = r2, subset
                 log.append(f"removed a route: {len(subset)} vehicles, "
                            f"distance {r2.distance} at {time.monotonic() - t0:.1f}s")
