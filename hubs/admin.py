@@ -26,8 +26,17 @@ from .models import (
 from .services import planning
 
 
+@admin.action(description=_("Plan the days of the selected pickups now"))
+def plan_days_now(modeladmin, request, queryset):
+    runs = planning.planning_runs_start_for_pickups(pickups=queryset, started_by=request.user)
+    modeladmin.message_user(
+        request, _("%(count)d planning runs started; see Planning runs for their progress.")
+        % {"count": len(runs)})
+
+
 @admin.register(PickupRequest)
 class PickupRequestAdmin(admin.ModelAdmin):
+    actions = [plan_days_now]
     list_display = ["organisation", "stream", "volume_litres", "day", "window_start",
                     "window_end", "status", "collector", "planned_start"]
     list_filter = ["status", "stream", "day"]

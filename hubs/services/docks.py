@@ -117,12 +117,15 @@ def dock_reservation_create(
 
 def _insert(model, prefix, **fields):
     for _attempt in range(3):
+        reference = new_reference(prefix)
         try:
             with transaction.atomic():
-                return model.objects.create(reference=new_reference(prefix), **fields)
+                return model.objects.create(reference=reference, **fields)
         except IntegrityError:
-            # Only a reference collision can fail here (1 in 10^10); try a new one.
-            continue
+            # A reference collision (1 in 10^10) is retried with a new one; anything
+            # else (PostgreSQL's one-truck-per-door constraint) is not ours to hide.
+            if not model.objects.filter(reference=reference).exists():
+                raise
     raise RuntimeError("Could not generate a unique reference.")
 
 

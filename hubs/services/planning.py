@@ -72,6 +72,25 @@ def planning_runs_start_due(*, now: dt.datetime | None = None) -> list[PlanningR
     return started
 
 
+def planning_runs_start_for_pickups(*, pickups, started_by=None) -> list[PlanningRun]:
+    """By hand: one run per day and collector for these pickups (their own collector, or
+    every collector with vehicles when none is assigned yet)."""
+    from ..models import CollectorVehicle
+
+    all_collectors = sorted(set(CollectorVehicle.objects.filter(is_active=True).values_list(
+        "vehicle__organisation_id", flat=True)))
+    wanted = set()
+    for day, collector_id in pickups.values_list("day", "collector_id").distinct():
+        for cid in [collector_id] if collector_id else all_collectors:
+            wanted.add((day, cid))
+    with transaction.atomic():
+        return [
+            planning_run_start(collector=Organisation.objects.get(pk=cid), day=day,
+                               trigger=PlanningRun.Trigger.MANUAL, started_by=started_by)
+            for day, cid in sorted(wanted)
+        ]
+
+
 def _progress(run_id: int, **progress) -> None:
     PlanningRun.objects.filter(pk=run_id).update(progress=progress)
 

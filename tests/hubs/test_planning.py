@@ -151,3 +151,13 @@ def test_the_cut_off_starts_tomorrows_run_once_per_collector(frozen_now):
         assert [(r.collector, r.day, r.trigger) for r in started] == [
             (cv.organisation, SATURDAY, PlanningRun.Trigger.SCHEDULE)]
         assert planning.planning_runs_start_due() == []
+
+
+def test_the_admin_action_starts_a_run_for_the_selected_pickups_day(frozen_now, admin_client):
+    cv, _bays, pickups = collectors_day(SATURDAY)
+    response = admin_client.post("/admin/hubs/pickuprequest/", {
+        "action": "plan_days_now", "_selected_action": [p.pk for p in pickups]})
+    assert response.status_code == 302
+    run = PlanningRun.objects.get()
+    assert (run.collector, run.day, run.trigger) == (cv.organisation, SATURDAY,
+                                                     PlanningRun.Trigger.MANUAL)
