@@ -128,6 +128,9 @@ def planning_run_execute(*, run_id: int, seed: int = 0) -> str:
         return PlanningRun.objects.values_list("status", flat=True).get(pk=run_id)
     _progress(run_id, phase="loading")
     plan = build_problem(run.collector, run.day)
+    if not plan.problem.vehicles:
+        planning_run_fail(run_id=run_id, error="The collector has no active vehicles with a depot.")
+        return PlanningRun.Status.FAILED
     _progress(run_id, phase="solving", stops=len(plan.problem.stops),
               vehicles=len(plan.problem.vehicles))
     seconds = min(run.time_limit_seconds, MAX_SOLVER_SECONDS)

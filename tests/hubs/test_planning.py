@@ -161,3 +161,11 @@ def test_the_admin_action_starts_a_run_for_the_selected_pickups_day(frozen_now, 
     run = PlanningRun.objects.get()
     assert (run.collector, run.day, run.trigger) == (cv.organisation, SATURDAY,
                                                      PlanningRun.Trigger.MANUAL)
+
+
+def test_a_collector_without_vehicles_gets_a_failed_run_that_says_why(frozen_now):
+    collectors_day(SATURDAY)
+    run = run_once(OrganisationFactory(kind="waste_collector"))
+    assert run.status == PlanningRun.Status.FAILED
+    assert "no active vehicles" in run.error
+    assert not PickupRequest.objects.exclude(status=PickupRequest.Status.PENDING).exists()
