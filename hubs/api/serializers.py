@@ -139,6 +139,10 @@ class RouteStopSerializer(serializers.ModelSerializer):
                   "disposal_site", "latitude", "longitude", "arrival", "start", "end", "load"]
 
 
+class RouteQuery(serializers.Serializer):
+    day = serializers.DateField(required=False)
+
+
 class PlannedRouteSerializer(serializers.ModelSerializer):
     vehicle = serializers.CharField(source="vehicle.vehicle.__str__")
     day = serializers.DateField(source="run.day")

@@ -135,8 +135,11 @@ class ChainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         data = s.ChainInput(data=request.data)
         data.is_valid(raise_exception=True)
         values, organisation = data.validated_data, request_organisation(request)
+        operator = _organisation(values.get("last_mile_operator"))
+        # The delivery vehicle is the carrier's own or the last-mile operator's.
         delivery_vehicle = (
-            get_object_or_404(Vehicle, pk=values["delivery_vehicle"])
+            get_object_or_404(Vehicle, pk=values["delivery_vehicle"],
+                              organisation__in=[o for o in (organisation, operator) if o])
             if values.get("delivery_vehicle") else None)
         try:
             chain = services.chain_create(
@@ -148,7 +151,7 @@ class ChainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 delivery_vehicle=delivery_vehicle,
                 delivery_vehicle_length_m=values["delivery_vehicle_length_m"],
                 recipient=_organisation(values.get("recipient")),
-                last_mile_operator=_organisation(values.get("last_mile_operator")),
+                last_mile_operator=operator,
                 goods_litres=values["goods_litres"],
                 booked_by=request.user if request.user.is_authenticated else None,
             )
@@ -191,5 +194,7 @@ class CollectorRouteViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.PlannedRouteSerializer
 
     def get_queryset(self):
-        day = self.request.query_params.get("day")
-        return selectors.routes_of(request_organisation(self.request), day=day or None)
+        query = s.RouteQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.routes_of(request_organisation(self.request),
+                                   day=query.validated_data.get("day"))

@@ -94,8 +94,10 @@ def test_a_chain_is_booked_and_moved_through_the_api(frozen_now):
 def test_a_collector_sees_only_its_own_routes(frozen_now):
     cv, _bays, _pickups = collectors_day(SATURDAY)
     run_once(cv.organisation)
-    own = client_for(cv.organisation).get("/api/v1/collector-routes/",
-                                          {"day": SATURDAY.isoformat()}).json()["results"]
+    collector = client_for(cv.organisation)
+    own = collector.get("/api/v1/collector-routes/",
+                        {"day": SATURDAY.isoformat()}).json()["results"]
+    assert collector.get("/api/v1/collector-routes/", {"day": "someday"}).status_code == 400
     assert len(own) == 1
     assert [stop["kind"] for stop in own[0]["stops"]].count("pickup") == 3
     other_collector = OrganisationFactory(kind="waste_collector")
