@@ -28,7 +28,7 @@ run: demo
 	scripts/run.sh
 
 worker: setup
-	$(BIN)/celery -A config worker --loglevel=info
+	$(BIN)/celery -A config worker --loglevel=info -Q celery,solver
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,11 +1,44 @@
-from django.contrib import admin
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from console.admin_scoping import MunicipalityScopedAdmin
+from places import localtime
+
+from . import allocation
 from .models import AllocationRun, Booking, BookingRequest, Quota
 
 
+def _start_runs(request, pairs):
+    for zone, day in pairs:
+        try:
+            allocation.allocation_run_start(zone=zone, day=day,
+                                            trigger=AllocationRun.Trigger.MANUAL,
+                                            started_by=request.user)
+        except allocation.AllocationError as exc:
+            messages.warning(request, f"{zone} {day}: {exc.message}")
+        else:
+            messages.success(request, _("Allocation run for %(zone)s on %(day)s started.")
+                             % {"zone": zone, "day": day})
+
+
+@admin.action(description=gettext_lazy("Start allocation run for tomorrow"))
+def start_allocation_run(modeladmin, request, queryset):
+    """For ZoneAdmin: allocate the selected zones' requests for tomorrow now."""
+    tomorrow = localtime.now().date() + dt.timedelta(days=1)
+    _start_runs(request, [(zone, tomorrow) for zone in queryset])
+
+
+@admin.action(description=gettext_lazy("Start allocation run again for the same zone and day"))
+def start_allocation_run_again(modeladmin, request, queryset):
+    _start_runs(request, {(run.zone, run.day) for run in queryset.select_related("zone")})
+
+
 @admin.register(Booking)
-class BookingAdmin(SimpleHistoryAdmin):
+class BookingAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     list_display = [
         "reference",
         "bay",
@@ -32,7 +65,7 @@ class BookingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BookingRequest)
-class BookingRequestAdmin(admin.ModelAdmin):
+class BookingRequestAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = [
         "reference",
         "zone",
@@ -51,7 +84,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(AllocationRun)
-class AllocationRunAdmin(admin.ModelAdmin):
+class AllocationRunAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = [
         "zone",
         "day",
@@ -63,15 +96,34 @@ class AllocationRunAdmin(admin.ModelAdmin):
         "objective",
         "fcfs_objective",
         "created_at",
+        "progress_summary",
     ]
     list_filter = ["status", "trigger", "zone"]
     search_fields = ["zone__name"]
     date_hierarchy = "day"
-    readonly_fields = [f.name for f in AllocationRun._meta.fields if f.name != "id"]
+    readonly_fields = [f.name for f in AllocationRun._meta.fields if f.name != "id"] + [
+        "progress_summary"
+    ]
+    actions = [start_allocation_run_again]
+
+    @admin.display(description=gettext_lazy("progress"))
+    def progress_summary(self, run):
+        """What the solver reported last: phase, objective so far, seconds."""
+        p = run.progress or {}
+        if not p.get("phase"):
+            return "–"
+        parts = [str(p["phase"])]
+        if p.get("objective") is not None:
+            parts.append(_("objective %(value)s") % {"value": p["objective"]})
+        if p.get("elapsed_s") is not None:
+            parts.append(f"{p['elapsed_s']} s")
+        if p.get("attempt"):
+            parts.append(_("attempt %(n)s") % {"n": p["attempt"]})
+        return ", ".join(parts)
 
 
 @admin.register(Quota)
-class QuotaAdmin(admin.ModelAdmin):
+class QuotaAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["organisation", "zone", "max_minutes_per_day"]
     list_filter = ["zone"]
     search_fields = ["organisation__name", "zone__name"]

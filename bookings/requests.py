@@ -19,8 +19,18 @@ MAX_WEIGHT = 3
 
 
 def cutoff_instant(zone: Zone, day: dt.date) -> dt.datetime:
-    """Requests for `day` close at the zone's cut-off time on the day before."""
-    return localtime.make_local(day - dt.timedelta(days=1), zone.allocation_cutoff)
+    """Requests for `day` close at the zone's cut-off time on the day before.
+
+    Never raises: a cut-off set inside a clock change (02:00-03:00 on the last
+    Sunday of March or October) falls at the first instant with that wall time,
+    or just after the skipped hour, so the schedule and the portal agree.
+    """
+    before = day - dt.timedelta(days=1)
+    try:
+        return localtime.make_local(before, zone.allocation_cutoff)
+    except localtime.LocalTimeError:
+        wall = dt.datetime.combine(before, zone.allocation_cutoff, tzinfo=localtime.LOCAL)
+        return wall.astimezone(localtime.UTC).astimezone(localtime.LOCAL)
 
 
 def request_submit(
@@ -51,6 +61,8 @@ def request_submit(
     _check_window(zone, day, earliest_start, latest_end, preferred_start, duration_minutes)
     if now >= cutoff_instant(zone, day):
         raise errors.AfterCutoff()
+    if day > now.astimezone(localtime.LOCAL).date() + dt.timedelta(days=zone.book_ahead_days):
+        raise errors.TooFarAhead()
     if not 1 <= weight <= MAX_WEIGHT:
         raise errors.RequestError(reason="weight_out_of_range")
     usable = [
@@ -101,6 +113,9 @@ def _vehicle(vehicle, vehicle_length_m, zero_emission):
 def _check_window(zone, day, earliest, latest, preferred, duration_minutes):
     if latest <= earliest:
         raise errors.EndBeforeStart()
+    # The allocation counts whole minutes; a stray second would silently shift a stay.
+    if any(t.second or t.microsecond for t in (earliest, latest, preferred)):
+        raise errors.NotOnGrid()
     if latest.date() != day:
         raise errors.InvalidRequestWindow(reason="spans_days")
     if duration_minutes < 5 or duration_minutes > zone.max_stay_minutes:

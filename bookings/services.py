@@ -12,11 +12,13 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from access.services import booking_zero_emission
 from organisations.models import Organisation, Vehicle
 from places import localtime
 from places.models import LoadingBay
 
 from . import errors
+from . import events as booking_events
 from .locking import lock_rows
 from .models import Booking
 from .selectors import bay_days, to_cm
@@ -115,9 +117,11 @@ def booking_create(
     with transaction.atomic():
         bay = _lock_bay(bay.pk)
         check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=now)
+        clean = booking_zero_emission(bay=bay, plate=vehicle.plate if vehicle else "",
+                                      start=start, end=end, self_declared=clean)
         _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(length_m), zero_emission=clean)
         _check_vehicle_free(vehicle=vehicle, start=start, end=end)
-        return _insert_booking(
+        return booking_events.booking_confirmed(_insert_booking(
             bay=bay,
             organisation=organisation,
             vehicle=vehicle,
@@ -128,7 +132,7 @@ def booking_create(
             channel=channel,
             booked_by=booked_by,
             note=note,
-        )
+        ))
 
 
 def _vehicle_facts(vehicle, vehicle_length_m, zero_emission):
@@ -194,7 +198,8 @@ def booking_reschedule(
             start=start,
             end=end,
             length_cm=to_cm(current.vehicle_length_m),
-            zero_emission=current.zero_emission,
+            zero_emission=booking_zero_emission(bay=bay, plate=current.plate, start=start,
+                                                end=end, self_declared=current.zero_emission),
             exclude_booking_id=current.pk,
         )
         _check_vehicle_free(
@@ -221,6 +226,7 @@ def _transition(booking: Booking, *, allowed_from, to, stamp_field=None, now=Non
             setattr(current, stamp_field, now)
             fields.append(stamp_field)
         current.save(update_fields=fields)
+        booking_events.status_changed(current, now=now)
     return current
 
 

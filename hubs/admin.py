@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from bookings.errors import BookingError
+from console.admin_scoping import MunicipalityScopedAdmin
 
 from . import services
 from .models import (
@@ -35,7 +36,7 @@ def plan_days_now(modeladmin, request, queryset):
 
 
 @admin.register(PickupRequest)
-class PickupRequestAdmin(admin.ModelAdmin):
+class PickupRequestAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     actions = [plan_days_now]
     list_display = ["organisation", "stream", "volume_litres", "day", "window_start",
                     "window_end", "status", "collector", "planned_start"]
@@ -66,7 +67,7 @@ class HubClosureInline(admin.TabularInline):
 
 
 @admin.register(Hub)
-class HubAdmin(admin.ModelAdmin):
+class HubAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "street_address", "storage_pallet_places", "planning_cutoff",
                     "is_active"]
     prepopulated_fields = {"slug": ["name"]}

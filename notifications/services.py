@@ -5,7 +5,7 @@ notification row commits (or rolls back) with it, and the email is sent only
 after the commit, by a task, so a rolled-back booking never mails anyone.
 """
 
-from django.db import transaction
+from operations.enqueue import enqueue_on_commit
 
 from .models import Notification
 
@@ -29,5 +29,5 @@ def notify(
     )
     from .tasks import send_notification_email
 
-    transaction.on_commit(lambda: send_notification_email.delay(notification.pk))
+    enqueue_on_commit(send_notification_email, notification.pk)
     return notification

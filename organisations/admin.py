@@ -1,22 +1,24 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from console.admin_scoping import MunicipalityScopedAdmin
+
 from .models import Membership, Organisation, Vehicle
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(MunicipalityScopedAdmin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
-class VehicleInline(admin.TabularInline):
+class VehicleInline(MunicipalityScopedAdmin, admin.TabularInline):
     model = Vehicle
     extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "city", "municipality", "email"]
     list_filter = ["kind", "municipality", "city", "preferred_language"]
     search_fields = ["name", "street_address", "email", "postcode"]
@@ -25,7 +27,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation__kind"]
     search_fields = ["user__username", "user__email", "organisation__name"]
@@ -33,7 +35,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Vehicle)
-class VehicleAdmin(SimpleHistoryAdmin):
+class VehicleAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     list_display = ["__str__", "organisation", "category", "length_m", "weight_kg",
                     "zero_emission", "is_active"]
     list_filter = ["category", "zero_emission", "is_active", "organisation__kind"]

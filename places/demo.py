@@ -321,6 +321,8 @@ def _users(organisations) -> list[tuple[str, Organisation]]:
         ("inzamelaar", organisations["waste_collector"][0], Membership.Role.PLANNER),
         ("gemeente", organisations["municipality"][0], Membership.Role.MANAGER),
         ("handhaver", organisations["municipality"][0], Membership.Role.ENFORCER),
+        ("beheer-gouda", _municipal_organisation(organisations, "gouda"),
+         Membership.Role.MANAGER),
     ]
     for username, org, role in cast:
         user, created = User.objects.get_or_create(
@@ -330,7 +332,31 @@ def _users(organisations) -> list[tuple[str, Organisation]]:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         Membership.objects.get_or_create(user=user, defaults={"organisation": org, "role": role})
+    _municipal_staff(["gemeente", "beheer-gouda"])
     return [(username, org) for username, org, _ in cast]
+
+
+def _municipal_organisation(organisations, slug: str) -> Organisation:
+    return next(o for o in organisations["municipality"]
+                if o.municipality and o.municipality.slug == slug)
+
+
+MUNICIPAL_ADMIN_APPS = ["places", "bookings", "hubs", "organisations"]
+
+
+def _municipal_staff(usernames: list[str]) -> None:
+    """Municipal managers use the admin, scoped to their municipality, through one group."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name="Gemeentebeheer")
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=MUNICIPAL_ADMIN_APPS)
+    )
+    for user in get_user_model().objects.filter(username__in=usernames):
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        user.groups.add(group)
 
 
 def demo_day(today: dt.date) -> dt.date:

@@ -187,6 +187,10 @@ class Closure(models.Model):
     weekdays = models.JSONField(
         _("on weekdays"), default=list, blank=True, help_text=_("Empty means every day.")
     )
+    announced_at = models.DateTimeField(
+        _("bookers notified"), null=True, blank=True, editable=False,
+        help_text=_("When the bookings it hits were told; they are told once."),
+    )
     history = HistoricalRecords()
 
     class Meta:

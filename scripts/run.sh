@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PORT="${PORT:-8000}"
 
-"$BIN/celery" -A config worker --beat --loglevel=info --concurrency=2 \
+"$BIN/celery" -A config worker --beat --loglevel=info --concurrency=2 -Q celery,solver \
     --schedule=var/celerybeat-schedule &
 worker=$!
 trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null' EXIT INT TERM

@@ -22,7 +22,7 @@ from config.celery import app
 READY_TIMEOUT_S = 60
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     db = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
@@ -43,7 +43,7 @@ def purge_queues() -> None:
 def celery_worker(*, queues: str = "celery,solver", concurrency: int = 1, extra_env=None):
     """Start `celery worker`, wait until it is ready, yield the process, then stop it."""
     purge_queues()
-    env = {**os.environ, "DATABASE_URL": test_database_url(), **(extra_env or {})}
+    env = {**os.environ, "DATABASE_URL": worker_database_url(), **(extra_env or {})}
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - outlives this block, closed below
         "w+", prefix="celery-worker-", suffix=".log", delete=False
     )

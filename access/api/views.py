@@ -1,0 +1,75 @@
+"""/api/v1/enforcement/: check a plate, check in, mark a no-show. For enforcers only."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.models import OrganisationAPIKey
+from api.permissions import request_organisation
+from bookings import services as booking_services
+from bookings.errors import BookingError
+
+from ..enforcement import (
+    NotAllowedToEnforce,
+    enforceable_booking,
+    enforcement_check,
+    enforcement_scope,
+)
+from .serializers import CheckQuerySerializer, _booking, answer_data
+
+
+def scope_of(request):
+    """An API key of a municipality, or a signed-in enforcer or municipal staff member."""
+    try:
+        if isinstance(request.auth, OrganisationAPIKey):
+            return enforcement_scope(organisation=request_organisation(request))
+        return enforcement_scope(user=request.user)
+    except NotAllowedToEnforce as exc:
+        raise PermissionDenied("Only enforcement officers and municipal staff may check.") from exc
+
+
+class IsEnforcer(permissions.BasePermission):
+    def has_permission(self, request, view):
+        request.enforcement_scope = scope_of(request)
+        return True
+
+
+class CheckView(APIView):
+    permission_classes = [IsEnforcer]
+
+    @extend_schema(parameters=[CheckQuerySerializer], responses=OpenApiTypes.OBJECT,
+                   summary="May this vehicle stand here now?")
+    def get(self, request):
+        query = CheckQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        answer = enforcement_check(plate=query.validated_data["plate"],
+                                   bay_code=query.validated_data["bay"],
+                                   scope=request.enforcement_scope)
+        return Response(answer_data(answer))
+
+
+class BookingActionView(APIView):
+    permission_classes = [IsEnforcer]
+    service = None
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request, reference):
+        booking = enforceable_booking(reference=reference, scope=request.enforcement_scope)
+        if booking is None:
+            raise NotFound()
+        try:
+            booking = self.service(booking=booking)
+        except BookingError as exc:
+            return Response({"code": exc.code, "detail": exc.message}, status=exc.http_status)
+        return Response(_booking(booking), status=status.HTTP_200_OK)
+
+
+class CheckInView(BookingActionView):
+    service = staticmethod(booking_services.booking_check_in)
+
+
+class NoShowView(BookingActionView):
+    service = staticmethod(booking_services.booking_mark_no_show)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "enforcement"
+
+urlpatterns = [
+    path("", views.enforcement_page, name="page"),
+    path("bookings/<str:reference>/<slug:action>/", views.enforcement_action, name="action"),
+]

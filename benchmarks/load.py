@@ -1,0 +1,248 @@
+"""Load benchmark: carriers' planning systems hit the API at 06:00.
+
+Serves Venster with gunicorn on PostgreSQL (loopback only), then runs a bounded
+load — a fixed number of requests from a fixed number of concurrent clients —
+of availability queries and of booking creations, and prints requests per
+second, p50/p95/p99 latency and error counts for each. Afterwards it checks the
+database: no bay over-filled at any minute, and every booking the clients were
+told about stored exactly once, with nothing stored that nobody was told about.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+    REDIS_URL=redis://127.0.0.1:6379/14 python benchmarks/load.py --clients 12
+
+The database named in DATABASE_URL is only used to create a scratch database
+`venster_load` (dropped and made anew on every run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+LOAD_DB = "venster_load"
+
+
+def scratch_database_url(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{LOAD_DB}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{LOAD_DB}"')
+    return urlunsplit(parts._replace(path=f"/{LOAD_DB}"))
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def setup_django(env):
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def make_carriers(count: int) -> list[str]:
+    """Carrier organisations with one API key each; returns the keys."""
+    from api.services import api_key_create
+    from organisations.models import Organisation
+
+    keys = []
+    for number in range(count):
+        organisation, _ = Organisation.objects.get_or_create(
+            slug=f"load-carrier-{number}",
+            defaults={"name": f"Load carrier {number}", "kind": Organisation.Kind.CARRIER},
+        )
+        keys.append(api_key_create(organisation=organisation, name="load")[1])
+    return keys
+
+
+def bench_day():
+    day = dt.date.today() + dt.timedelta(days=3)
+    return day + dt.timedelta(days=1) if day.weekday() == 6 else day
+
+
+def start_server(env, port: int, workers: int):
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+               "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning",
+               "--backlog", "256"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health/", timeout=1).status_code in (200, 503):
+                return process
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+class Recorder:
+    def __init__(self):
+        self.latencies: list[float] = []
+        self.statuses: Counter = Counter()
+        self.created: list[str] = []
+        self.lock = threading.Lock()
+
+    def record(self, seconds: float, status: int, reference: str | None = None):
+        with self.lock:
+            self.latencies.append(seconds)
+            self.statuses[status] += 1
+            if reference:
+                self.created.append(reference)
+
+
+def run_phase(name, clients, per_client, make_request, base_url, keys, expected) -> dict:
+    recorder = Recorder()
+
+    def client_loop(index):
+        rng = random.Random(index)
+        headers = {"Authorization": f"Api-Key {keys[index % len(keys)]}"}
+        with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
+            for _ in range(per_client):
+                method, url, body = make_request(rng)
+                began = time.perf_counter()
+                try:
+                    response = client.request(method, url, json=body)
+                    status = response.status_code
+                    reference = response.json().get("reference") if status == 201 else None
+                except httpx.HTTPError:
+                    status, reference = 599, None
+                recorder.record(time.perf_counter() - began, status, reference)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client_loop, range(clients)))
+    wall = time.perf_counter() - began
+    latencies = sorted(recorder.latencies)
+    cuts = statistics.quantiles(latencies, n=100)
+    errors = sum(n for status, n in recorder.statuses.items() if status not in expected)
+    return {"phase": name, "requests": len(latencies), "seconds": wall,
+            "rps": len(latencies) / wall, "p50": cuts[49] * 1000, "p95": cuts[94] * 1000,
+            "p99": cuts[98] * 1000, "errors": errors, "statuses": dict(recorder.statuses),
+            "created": recorder.created}
+
+
+def availability_request(bays, day):
+    def make(rng):
+        query = (f"/api/v1/availability/?bay={rng.choice(bays)}&date={day.isoformat()}"
+                 f"&duration_minutes={rng.choice([15, 30, 45])}&vehicle_length_m=5"
+                 "&zero_emission=true")
+        return "GET", query, None
+    return make
+
+
+def booking_request(bays, day):
+    from places.localtime import LOCAL
+
+    def make(rng):
+        minute = rng.randrange(7 * 60, 17 * 60 + 30, 5)
+        start = dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=LOCAL)
+        end = start + dt.timedelta(minutes=15)
+        return "POST", "/api/v1/bookings/", {
+            "bay": rng.choice(bays), "start": start.isoformat(), "end": end.isoformat(),
+            "vehicle_length_m": "4.5", "zero_emission": True,
+        }
+    return make
+
+
+def check_database(created: list[str], day) -> dict:
+    """Over-filled minutes, and bookings lost or duplicated against what clients were told."""
+    from bookings.models import Booking
+    from bookings.selectors import bay_days
+    from places.models import LoadingBay
+
+    bays = list(LoadingBay.objects.select_related("zone"))
+    overfilled = 0
+    for bay_day in bay_days(bays, day).values():
+        limits = bay_day.limits
+        overfilled += sum(
+            1 for m in range(bay_day.minutes)
+            if bay_day.count[m] > limits.max_vehicles or bay_day.length_cm[m] > limits.kerb_cm
+        )
+    stored = list(Booking.objects.filter(organisation__slug__startswith="load-carrier-")
+                  .values_list("reference", flat=True))
+    told, kept = Counter(created), Counter(stored)
+    return {
+        "overfilled_minutes": overfilled,
+        "lost": sum(1 for ref in told if ref not in kept),
+        "duplicated": sum(n - 1 for n in told.values() if n > 1),
+        "unreported": sum(1 for ref in kept if ref not in told),
+        "stored": len(stored),
+    }
+
+
+def print_phase(result):
+    print(f"{result['phase']:<14} {result['requests']:>6} req {result['seconds']:>6.1f} s "
+          f"{result['rps']:>7.1f} req/s  p50 {result['p50']:>6.1f} ms  p95 {result['p95']:>6.1f} ms"
+          f"  p99 {result['p99']:>6.1f} ms  errors {result['errors']}  {result['statuses']}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=12, help="requests in flight")
+    parser.add_argument("--availability", type=int, default=4000, help="availability queries")
+    parser.add_argument("--bookings", type=int, default=3000, help="booking attempts")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=8391)
+    args = parser.parse_args()
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        sys.exit("Set DATABASE_URL to a PostgreSQL server (a scratch database is made there).")
+    env = {**os.environ, "DATABASE_URL": scratch_database_url(base), "DEBUG": "false",
+           "SECRET_KEY": secrets.token_urlsafe(40), "ALLOWED_HOSTS": "127.0.0.1",
+           "SECURE_SSL_REDIRECT": "false", "API_THROTTLE_RATE": "1000000/minute",
+           "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60"}
+    manage(env, "migrate", "--noinput")
+    manage(env, "load_demo")
+    setup_django(env)
+    keys = make_carriers(args.clients)
+    from places.models import LoadingBay
+
+    bays = list(LoadingBay.objects.filter(zone__slug="leiden-centrum").values_list("pk", flat=True))
+    day = bench_day()
+    server = start_server(env, args.port, args.workers)
+    base_url = f"http://127.0.0.1:{args.port}"
+    try:
+        per_client = max(1, args.availability // args.clients)
+        reads = run_phase("availability", args.clients, per_client, availability_request(bays, day),
+                          base_url, keys, expected={200})
+        per_client = max(1, args.bookings // args.clients)
+        writes = run_phase("bookings", args.clients, per_client, booking_request(bays, day),
+                           base_url, keys, expected={201, 409, 422})
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    print(f"Venster load benchmark: {args.clients} clients, gunicorn {args.workers} sync workers, "
+          f"PostgreSQL, day {day}")
+    print_phase(reads)
+    print_phase(writes)
+    integrity = check_database(writes["created"], day)
+    print("database:", integrity)
+    ok = integrity["overfilled_minutes"] == 0 and not (
+        integrity["lost"] or integrity["duplicated"] or integrity["unreported"])
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

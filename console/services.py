@@ -1,0 +1,202 @@
+"""Console operations: window rules, closures, bay import. Views call these and nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from places.models import Closure, LoadingBay, TimeWindow, Weekday, Zone
+from places.services import closure_announce
+
+from .bay_files import BayFileError, read_rows
+from .scoping import Scope, scope_queryset
+
+
+class ConsoleError(ValueError):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    weekday: int
+    start: dt.time
+    end: dt.time
+    zero_emission_only: bool = False
+
+    @classmethod
+    def of(cls, window: TimeWindow) -> WindowSpec:
+        return cls(window.weekday, window.start, window.end, window.zero_emission_only)
+
+
+def check_windows(windows: list[WindowSpec]) -> None:
+    """Refuse windows that end before they start or overlap another on the same weekday."""
+    by_day: dict[int, list[WindowSpec]] = {}
+    for window in windows:
+        if window.end <= window.start:
+            raise ConsoleError(_("A window must end after it starts."))
+        by_day.setdefault(window.weekday, []).append(window)
+    for weekday, day_windows in by_day.items():
+        day_windows.sort(key=lambda w: w.start)
+        for earlier, later in zip(day_windows, day_windows[1:], strict=False):
+            if later.start < earlier.end:
+                raise ConsoleError(
+                    _("Windows on %(day)s overlap: %(a)s–%(b)s and %(c)s–%(d)s.")
+                    % {"day": Weekday(weekday).label, "a": f"{earlier.start:%H:%M}",
+                       "b": f"{earlier.end:%H:%M}", "c": f"{later.start:%H:%M}",
+                       "d": f"{later.end:%H:%M}"}
+                )
+
+
+def windows_replace(
+    *, zone: Zone | None = None, bay: LoadingBay | None = None, windows: list[WindowSpec]
+) -> list[TimeWindow]:
+    """Replace all windows of one zone or one bay in one transaction.
+
+    Rows are deleted and created one by one (not in bulk) so that the history
+    records every change with the person who made it.
+    """
+    if (zone is None) == (bay is None):
+        raise ConsoleError(_("Windows belong to a zone or to a bay, not both."))
+    check_windows(windows)
+    with transaction.atomic():
+        # Lock the owner so two admins saving at once apply one set after the other.
+        owner_model = Zone if zone else LoadingBay
+        owner = owner_model.objects.select_for_update().get(pk=(zone or bay).pk)
+        owner_filter = {"zone": owner} if zone else {"bay": owner}
+        for old in TimeWindow.objects.filter(**owner_filter):
+            old.delete()
+        return [
+            TimeWindow.objects.create(
+                **owner_filter, weekday=w.weekday, start=w.start, end=w.end,
+                zero_emission_only=w.zero_emission_only,
+            )
+            for w in sorted(windows, key=lambda w: (w.weekday, w.start))
+        ]
+
+
+def closure_create(*, closure: Closure, now: dt.datetime | None = None) -> tuple[Closure, list]:
+    """Save a new closure and announce it to the bookings it hits, in one transaction."""
+    closure.full_clean()
+    with transaction.atomic():
+        closure.save()
+        notifications = closure_announce(closure, now=now)
+    return closure, notifications
+
+
+# --- Bulk import of bays ---------------------------------------------------------------------
+
+
+class BayRowForm(forms.ModelForm):
+    zone = forms.SlugField()
+
+    class Meta:
+        model = LoadingBay
+        fields = ["code", "street", "house_number", "latitude", "longitude", "kerb_length_m",
+                  "max_vehicles", "max_vehicle_length_m", "is_active"]
+
+    def __init__(self, *args, zones: dict[str, Zone], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zones = zones
+
+    def clean_zone(self):
+        slug = self.cleaned_data["zone"]
+        if slug not in self.zones:
+            raise forms.ValidationError(_("No zone %(zone)s that you manage.") % {"zone": slug})
+        return self.zones[slug]
+
+    def clean_latitude(self):
+        return _within(self.cleaned_data["latitude"], -90, 90)
+
+    def clean_longitude(self):
+        return _within(self.cleaned_data["longitude"], -180, 180)
+
+    def clean_kerb_length_m(self):
+        length = self.cleaned_data["kerb_length_m"]
+        if length is not None and length <= 0:
+            raise forms.ValidationError(_("The kerb must be longer than 0 m."))
+        return length
+
+    def validate_unique(self):
+        # The code's uniqueness is checked against the rows being updated, below.
+        pass
+
+    def save(self, commit=True):
+        self.instance.zone = self.cleaned_data["zone"]
+        return super().save(commit)
+
+
+def _within(value, low, high):
+    if value is not None and not low <= value <= high:
+        raise forms.ValidationError(
+            _("Must lie between %(low)s and %(high)s.") % {"low": low, "high": high})
+    return value
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def bays_import(*, text: str, file_format: str, scope: Scope) -> ImportResult:
+    """Create or update bays (matched by code) from CSV or GeoJSON; all rows or none.
+
+    Every row is validated first; one bad row refuses the whole file and the
+    result lists each bad row (numbered from 1, the first data row) with its errors.
+    """
+    try:
+        rows = read_rows(text, file_format)
+    except BayFileError as exc:
+        return ImportResult(errors=[(0, [str(exc)])])
+    zones = {zone.slug: zone for zone in scope_queryset(Zone.objects.all(), scope)}
+    result, forms_to_save = ImportResult(), []
+    seen_codes: set[str] = set()
+    for number, row in enumerate(rows, start=1):
+        form, problems = _bay_row_form(row, zones, scope, seen_codes)
+        if problems:
+            result.errors.append((number, problems))
+        else:
+            forms_to_save.append(form)
+    if not rows:
+        result.errors.append((0, [_("The file holds no bays.")]))
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for form in forms_to_save:
+            if form.instance.pk:
+                result.updated += 1
+            else:
+                result.created += 1
+            form.save()
+    return result
+
+
+def _bay_row_form(row: dict, zones, scope: Scope, seen_codes: set[str]):
+    data = {key: ("" if value is None else value) for key, value in row.items()}
+    data["is_active"] = str(data.get("is_active", "true")).strip().lower() in {
+        "1", "true", "yes", "ja", "on"}
+    code = str(data.get("code", "")).strip()
+    existing = LoadingBay.objects.filter(code=code).first() if code else None
+    problems = []
+    if existing and not scope_queryset(LoadingBay.objects.filter(pk=existing.pk), scope).exists():
+        problems.append(_("Bay %(code)s belongs to another municipality.") % {"code": code})
+    if code in seen_codes:
+        problems.append(_("Bay %(code)s appears twice in the file.") % {"code": code})
+    seen_codes.add(code)
+    form = BayRowForm(data, instance=existing, zones=zones)
+    if not form.is_valid():
+        for name, messages in form.errors.items():
+            label = "" if name == "__all__" else f"{name}: "
+            problems.extend(f"{label}{message}" for message in messages)
+    return form, problems

@@ -1,0 +1,30 @@
+"""/portal/: the shopkeeper's pages."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("map/", views.MapView.as_view(), name="map"),
+    path("book/", views.GridView.as_view(), name="grid"),
+    path("book/confirm/", views.BookView.as_view(), name="book"),
+    path("bookings/", views.BookingListView.as_view(), name="bookings"),
+    path("bookings/<str:reference>/", views.BookingDetailView.as_view(), name="booking"),
+    path("bookings/<str:reference>/cancel/", views.BookingCancelView.as_view(),
+         name="booking_cancel"),
+    path("bookings/<str:reference>/reschedule/", views.BookingRescheduleView.as_view(),
+         name="booking_reschedule"),
+    path("recurring/new/", views.SeriesCreateView.as_view(), name="series_create"),
+    path("recurring/<int:pk>/", views.SeriesDetailView.as_view(), name="series"),
+    path("requests/", views.RequestsView.as_view(), name="requests"),
+    path("requests/<str:reference>/withdraw/", views.RequestWithdrawView.as_view(),
+         name="request_withdraw"),
+    path("pickups/", views.PickupsView.as_view(), name="pickups"),
+    path("pickups/<int:pk>/cancel/", views.PickupCancelView.as_view(), name="pickup_cancel"),
+    path("notifications/", views.NotificationsView.as_view(), name="notifications"),
+    path("api-keys/", views.ApiKeysView.as_view(), name="api_keys"),
+]

@@ -1,0 +1,44 @@
+"""Reading and writing the JSON exchange format (``venster-allocation/1``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .model import Instance
+from .plan import Plan
+
+SOLUTION_FORMAT = "venster-allocation-solution/1"
+
+
+def load(path: str | Path) -> dict:
+    with open(path) as f:
+        return json.load(f)
+
+
+def save(data: dict, path: str | Path) -> None:
+    with open(path, "w") as f:
+        json.dump(data, f)
+        f.write("\n")
+
+
+def solution_dict(inst: Instance, plan: Plan, *, status: str, bound: float | None,
+                  seconds: float | None) -> dict:
+    """A plan in the solution format; ``bound`` is a proven upper bound or None."""
+    return {
+        "format": SOLUTION_FORMAT,
+        "instance": inst.name,
+        "assignments": plan.assignments(),
+        "status": status,
+        "objective": int(plan.objective),
+        "bound": None if bound is None else int(bound),
+        "seconds": None if seconds is None else round(seconds, 3),
+    }
+
+
+def plan_from_solution(inst: Instance, solution: dict | list, skip: str | None = None) -> Plan:
+    """Rebuild a Plan from exchange-format assignments (optionally leaving one request out)."""
+    assignments = solution["assignments"] if isinstance(solution, dict) else solution
+    triples = [(inst.request_index[a["request"]], inst.bay_index[a["bay"]], int(a["start"]))
+               for a in assignments if a["request"] != skip]
+    return Plan.from_triples(inst, triples)

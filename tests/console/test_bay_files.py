@@ -1,0 +1,93 @@
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from bookings.models import Booking
+from console.bay_files import bays_to_csv, bays_to_geojson
+from console.scoping import Scope
+from console.services import bays_import
+from places.models import LoadingBay
+from tests.factories import BayFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ("code,zone,street,house_number,latitude,longitude,kerb_length_m,max_vehicles,"
+          "max_vehicle_length_m,is_active\n")
+
+
+def gouda_scope(gouda):
+    return Scope(municipality=gouda.municipality)
+
+
+def test_a_good_csv_creates_and_updates_bays(gouda):
+    text = HEADER + (
+        "GO-001,centrum-gouda,Markt,12,52.0118,4.7095,24.00,2,10.00,true\n"
+        "GO-002,centrum-gouda,Kleiweg,,52.0135,4.706,15.5,1,8,false\n"
+    )
+    result = bays_import(text=text, file_format="csv", scope=gouda_scope(gouda))
+    assert result.ok and (result.created, result.updated) == (1, 1)
+    gouda.bay.refresh_from_db()
+    assert (gouda.bay.house_number, gouda.bay.max_vehicles) == ("12", 2)
+    new = LoadingBay.objects.get(code="GO-002")
+    assert new.zone == gouda.zone and new.is_active is False and str(new.kerb_length_m) == "15.50"
+
+
+def test_one_bad_row_refuses_the_whole_file_and_names_every_bad_row(gouda, leiden):
+    before = list(LoadingBay.objects.values_list("code", "street", "kerb_length_m"))
+    text = HEADER + (
+        "GO-005,centrum-gouda,Markt,,52.0118,4.7095,24,2,10,true\n"       # good
+        "GO-006,centrum-leiden,Markt,,52.0118,4.7095,24,2,10,true\n"      # not Gouda's zone
+        "GO-007,centrum-gouda,Markt,,95,4.7095,0,2,10,true\n"             # latitude, kerb
+        "LE-001,centrum-gouda,Breestraat,,52.15,4.49,20,1,10,true\n"      # Leiden's bay
+        "GO-005,centrum-gouda,Markt,,52.0118,4.7095,24,2,10,true\n"       # twice
+    )
+    result = bays_import(text=text, file_format="csv", scope=gouda_scope(gouda))
+    assert not result.ok
+    assert [number for number, _problems in result.errors] == [2, 3, 4, 5]
+    assert any("latitude" in p for p in dict(result.errors)[3])
+    assert any("kerb_length_m" in p for p in dict(result.errors)[3])
+    assert list(LoadingBay.objects.values_list("code", "street", "kerb_length_m")) == before
+
+
+def test_a_file_missing_columns_is_refused(gouda):
+    result = bays_import(text="code,street\nX,Y\n", file_format="csv", scope=gouda_scope(gouda))
+    assert not result.ok and result.errors[0][0] == 0
+
+
+def test_export_and_import_round_trip_in_both_formats(gouda):
+    BayFactory(zone=gouda.zone, code="GO-002", house_number="3a", is_active=False,
+               kerb_length_m=Decimal("12.35"))
+    bays = LoadingBay.objects.filter(zone=gouda.zone).select_related("zone")
+    before = list(bays.values())
+    assert len(before) == 2
+    for file_format, text in [("csv", bays_to_csv(bays)),
+                              ("geojson", json.dumps(bays_to_geojson(bays)))]:
+        LoadingBay.history.all().delete()
+        Booking.objects.filter(bay__zone=gouda.zone).delete()
+        bays.delete()
+        result = bays_import(text=text, file_format=file_format, scope=gouda_scope(gouda))
+        assert result.ok and result.created == len(before)
+        after = list(LoadingBay.objects.filter(zone=gouda.zone).values())
+        assert [{**row, "id": None} for row in after] == [{**row, "id": None} for row in before]
+
+
+def test_the_export_holds_only_the_admins_municipality(client, gouda, leiden):
+    client.force_login(gouda.admin)
+    text = client.get(reverse("console:bays_export", args=["csv"])).content.decode()
+    assert "GO-001" in text and "LE-001" not in text
+    geojson = client.get(reverse("console:bays_export", args=["geojson"])).json()
+    assert [f["id"] for f in geojson["features"]] == ["GO-001"]
+    assert geojson["features"][0]["geometry"]["coordinates"] == [4.492, 52.158]
+
+
+def test_the_import_page_lists_the_bad_rows(client, gouda):
+    client.force_login(gouda.admin)
+    upload = SimpleUploadedFile("bays.csv", (HEADER + "GO-009,nowhere,Markt,,52,4.7,10,1,8,true\n")
+                                .encode())
+    page = client.post(reverse("console:bays_import"), {"file": upload, "file_format": "csv"})
+    assert page.status_code == 200 and not page.context["result"].ok
+    assert "nowhere" in page.content.decode()
+    assert not LoadingBay.objects.filter(code="GO-009").exists()
