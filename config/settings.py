@@ -352,3 +352,8 @@ CELERY_BEAT_SCHEDULE["hubs-start-due-planning-runs"] = {
     "task": "hubs.tasks.start_due_planning_runs",
     "schedule": 300.0,
 }
+# Two "status" choice sets in the hubs API, named so the schema has no collision.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "HubReservationStatusEnum": "hubs.api.schema.RESERVATION_STATUS",
+    "LastMileChainStatusEnum": "hubs.api.schema.CHAIN_STATUS",
+})
