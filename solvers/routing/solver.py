@@ -160,9 +160,12 @@ def build_instance(problem: Problem) -> _Instance:
             raise ValueError(f"duplicate stop id {s.id!r}")
         seen.add(s.id)
         cand = [vi for vi, v in enumerate(problem.vehicles)
-                if v.allowed_stops is None or s.id in v.allowed_stops]
+                if (v.allowed_stops is None or s.id in v.allowed_stops)
+                and (v.zero_emission or not s.zero_emission_only)]
         if not cand:
-            unserved[s.id] = "no vehicle is allowed to visit this stop"
+            unserved[s.id] = ("no zero-emission vehicle may visit this stop"
+                              if s.zero_emission_only else
+                              "no vehicle is allowed to visit this stop")
             continue
         pick, dlv = _clean(s.pickup), _clean(s.delivery)
         fits = [vi for vi in cand if all(
@@ -704,7 +707,6 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
 
 def _to_solution(inst: _Instance, vehicles: list[int], routes: list[list[int]],
                  dropped: list[int], t0: float, status: str) -> Solution:
-    p = inst.problem
     out_routes: list[Route] = []
     total = 0
     for v, rt in zip(vehicles, routes, strict=True):
@@ -717,10 +719,7 @@ def _to_solution(inst: _Instance, vehicles: list[int], routes: list[list[int]],
         unserved[inst.nodes[i].ref] = "could not be fitted into the plan (fleet capacity, " \
                                       "time windows or shifts)"
     if status == "no_solution":
-        routes_out: list[Route] = []
-        return Solution(status, routes_out, unserved, 0, 0, time.monotonic() - t0,
-                        log=inst.log)
-    del p
+        return Solution(status, [], unserved, 0, 0, time.monotonic() - t0, log=inst.log)
     return Solution(status, out_routes, unserved, total, len(out_routes),
                     time.monotonic() - t0, log=inst.log)
 
