@@ -136,7 +136,9 @@ def test_the_outbox_row_is_written_with_the_booking_and_not_without_it():
     event = WebhookEvent.objects.get()
     assert event.event_type == "booking.confirmed"
     assert event.payload["reference"] == booking.reference
-    with pytest.raises(Exception, match="full"):
+    from bookings.errors import BayFull
+
+    with pytest.raises(BayFull):
         booking_create(bay=bay, organisation=van.organisation, vehicle_length_m=Decimal("4"),
                        zero_emission=False, start=at(FRIDAY, "08:00"),
                        end=at(FRIDAY, "08:30"))
