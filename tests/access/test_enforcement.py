@@ -150,8 +150,6 @@ def test_a_municipality_organisation_enforces_in_its_own_municipality_only():
         enforcement_scope(organisation=OrganisationFactory(kind=Organisation.Kind.CARRIER))
 
 
-@pytest.mark.xfail(reason="api/authentication.py calls get_from_key() on a QuerySet, which "
-                   "fails for every API key; outside this app, reported", strict=False)
 def test_a_municipality_api_key_may_check_and_check_in(booking):
     municipality_org = OrganisationFactory(kind=Organisation.Kind.MUNICIPALITY,
                                            municipality=booking.bay.zone.municipality)
