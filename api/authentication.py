@@ -17,10 +17,11 @@ class OrganisationAPIKeyAuthentication(authentication.BaseAuthentication):
         keyword, _sep, key = header.partition(" ")
         if keyword != KEYWORD:
             return None
+        key = key.strip()
+        if not key or not key.isascii() or not key.isprintable():
+            raise exceptions.AuthenticationFailed(_("This API key is not valid."))
         try:
-            api_key = OrganisationAPIKey.objects.select_related("organisation").get_from_key(
-                key.strip()
-            )
+            api_key = OrganisationAPIKey.objects.get_from_key(key)
         except OrganisationAPIKey.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("This API key is not valid.")) from None
         if api_key.has_expired or api_key.revoked:

@@ -14,3 +14,35 @@ class OrganisationAPIKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
+
+
+class IdempotencyKey(models.Model):
+    """A POST an organisation may safely retry: its key, what it asked and what it got.
+
+    The unique constraint makes the first of many concurrent requests with one
+    key the owner of the row; the others wait on its row lock and then replay
+    the stored response instead of acting again.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="idempotency_keys"
+    )
+    key = models.CharField(_("key"), max_length=255)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="idempotency_key_once"),
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="idempotency_expiry")]
+
+    def __str__(self):
+        return f"{self.organisation_id}:{self.key}"

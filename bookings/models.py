@@ -319,3 +319,55 @@ class BookingSeries(models.Model):
 
     def __str__(self):
         return f"{self.bay.code} {self.start_time:%H:%M} {self.first_day}–{self.until}"
+class WaitlistEntry(models.Model):
+    """A carrier waiting for a full time at a bay; a cancellation offers it to the first in line.
+
+    An offer does not hold the room: it invites the carrier to book (by accepting)
+    before it expires, after which the next in line is offered the time.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="waitlist_entries"
+    )
+    bay = models.ForeignKey(LoadingBay, on_delete=models.CASCADE, related_name="waitlist")
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    vehicle_length_m = models.DecimalField(_("vehicle length (m)"), max_digits=4, decimal_places=2)
+    zero_emission = models.BooleanField(_("zero-emission"))
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.WAITING
+    )
+    offered_at = models.DateTimeField(_("offered"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+    booking = models.OneToOneField(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, related_name="waitlist_entry"
+    )
+    created_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="waitlist_ends_after_start"
+            ),
+        ]
+        indexes = [
+            # A cancellation looks up who waits at its bay, first come first.
+            models.Index(fields=["bay", "status", "created_at"], name="waitlist_bay_queue"),
+            models.Index(fields=["status", "offer_expires_at"], name="waitlist_offer_expiry"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.bay.code} {self.start:%Y-%m-%d %H:%M}"

@@ -18,6 +18,7 @@ from places import localtime
 from places.models import LoadingBay
 
 from . import errors
+from . import events as booking_events
 from .locking import lock_rows
 from .models import Booking
 from .selectors import bay_days, to_cm
@@ -120,7 +121,7 @@ def booking_create(
                                       start=start, end=end, self_declared=clean)
         _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(length_m), zero_emission=clean)
         _check_vehicle_free(vehicle=vehicle, start=start, end=end)
-        return _insert_booking(
+        return booking_events.booking_confirmed(_insert_booking(
             bay=bay,
             organisation=organisation,
             vehicle=vehicle,
@@ -131,7 +132,7 @@ def booking_create(
             channel=channel,
             booked_by=booked_by,
             note=note,
-        )
+        ))
 
 
 def _vehicle_facts(vehicle, vehicle_length_m, zero_emission):
@@ -225,6 +226,7 @@ def _transition(booking: Booking, *, allowed_from, to, stamp_field=None, now=Non
             setattr(current, stamp_field, now)
             fields.append(stamp_field)
         current.save(update_fields=fields)
+        booking_events.status_changed(current, now=now)
     return current
 
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "access",
     "cds",
     "portal",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -252,6 +253,29 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "api.exceptions.problem_exception_handler"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "api.schema.add_problem_responses",
+]
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    name: f"api.schema.{name}" for name in (
+        "BookingStatusEnum", "BookingRequestStatusEnum", "WaitlistStatusEnum",
+        "WebhookEndpointStatusEnum", "WebhookDeliveryStatusEnum",
+    )
+}
+# Requests per API key (or per organisation for a session); a 429 says when to retry.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/minute")
+
+# --- Webhooks -------------------------------------------------------------------
+# Only for development and tests: allow webhook URLs on private and loopback addresses.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "10"))
+WEBHOOKS_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOKS_RETRY_BASE_SECONDS", "30"))
+WEBHOOKS_MAX_ATTEMPTS = int(os.environ.get("WEBHOOKS_MAX_ATTEMPTS", "8"))
+# How long a waitlist offer stays open before it passes to the next in line.
+WAITLIST_OFFER_MINUTES = int(os.environ.get("WAITLIST_OFFER_MINUTES", "15"))
 
 # --- Venster --------------------------------------------------------------------
 VENSTER = {

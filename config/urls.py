@@ -22,6 +22,7 @@ urlpatterns = [
     path("enforcement/", include("access.urls")),
     path("cds/", include("cds.urls")),
     path("portal/", include("portal.urls")),
+    path("api/", include("api.docs_urls")),
 ]
 
 if settings.DEBUG:

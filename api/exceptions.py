@@ -1,0 +1,117 @@
+"""One exception handler for the whole API: every refusal is an RFC 9457 problem document.
+
+Domain errors (bookings.errors.BookingError and its subclasses) keep their
+stable `code` and HTTP status (409 for a full bay); DRF's own errors get a code
+from their class; bad input lists its field errors. Nothing a caller sends
+should turn into a 500.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import DataError, IntegrityError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from bookings.errors import BookingError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = 422
+    default_code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was used before with another request."
+
+
+def problem_type(code: str) -> str:
+    return f"urn:venster:problem:{code}"
+
+
+def problem(*, status_code: int, code: str, title: str, detail: str, **extra) -> dict:
+    return {
+        "type": problem_type(code),
+        "title": str(title),
+        "status": status_code,
+        "detail": str(detail),
+        "code": code,
+        **extra,
+    }
+
+
+def problem_response(body: dict, headers=None) -> Response:
+    response = Response(body, status=body["status"], headers=headers,
+                        content_type=PROBLEM_CONTENT_TYPE)
+    return response
+
+
+def field_errors(details, prefix="") -> list[dict]:
+    """Flatten DRF's nested error details into [{field, pointer, detail, code}]."""
+    if isinstance(details, dict):
+        items = details.items()
+    elif isinstance(details, list) and details and not all(
+        isinstance(d, exceptions.ErrorDetail) or isinstance(d, dict) and "code" in d
+        and "message" in d for d in details
+    ):
+        items = ((str(i), d) for i, d in enumerate(details))
+    else:
+        items = None
+    if items is not None:
+        result = []
+        for name, value in items:
+            result += field_errors(value, f"{prefix}.{name}" if prefix else str(name))
+        return result
+    entries = details if isinstance(details, list) else [details]
+    return [
+        {
+            "field": prefix or "non_field_errors",
+            "pointer": "#/" + prefix.replace(".", "/") if prefix else "#",
+            "detail": str(entry["message"] if isinstance(entry, dict) else entry),
+            "code": str(entry["code"] if isinstance(entry, dict) else entry.code),
+        }
+        for entry in entries
+    ]
+
+
+def _booking_problem(exc: BookingError) -> Response:
+    extra = {k: v for k, v in exc.details.items() if isinstance(v, str | int | float | bool)}
+    return problem_response(problem(
+        status_code=exc.http_status, code=exc.code, title=type(exc).default_message,
+        detail=exc.message, **extra,
+    ))
+
+
+def problem_exception_handler(exc, context):
+    if isinstance(exc, BookingError):
+        return _booking_problem(exc)
+    if isinstance(exc, IntegrityError):
+        exc = exceptions.APIException(_("This conflicts with data that already exists."))
+        exc.status_code = status.HTTP_409_CONFLICT
+        exc.default_code = "conflict"
+    elif isinstance(exc, DataError):
+        exc = exceptions.ValidationError(_("A value is out of range or not allowed."))
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    return problem_response(_drf_problem(exc, response.status_code), headers=response.headers)
+
+
+def _drf_problem(exc: exceptions.APIException, status_code: int) -> dict:
+    if isinstance(exc, exceptions.ValidationError):
+        return problem(
+            status_code=status_code, code="invalid", title=_("The request is not valid."),
+            detail=_("Correct the fields listed in errors."),
+            errors=field_errors(exc.get_full_details()),
+        )
+    code = getattr(exc, "default_code", "error")
+    details = exc.get_full_details()
+    if isinstance(details, dict) and "code" in details:
+        code = details["code"]
+    title = str(exc.default_detail)
+    detail = str(exc.detail) if isinstance(exc.detail, str) else title
+    return problem(status_code=status_code, code=str(code), title=title, detail=detail)

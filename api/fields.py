@@ -1,0 +1,64 @@
+"""Serializer fields shared by every app's API."""
+
+import datetime as dt
+
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from places import localtime
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 instant with its UTC offset, refused where the Amsterdam wall clock is unclear.
+
+    DRF's own field makes a naive time aware by guessing (and zoneinfo accepts
+    the March hour that never happens and picks one of October's repeated
+    hours), so this field parses itself and asks places.localtime.check_aware.
+    Values come back in Amsterdam time with their offset.
+    """
+
+    default_error_messages = {
+        **serializers.DateTimeField.default_error_messages,
+        "offset_required": _(
+            "Give the time with its UTC offset, for example 2026-03-27T08:00:00+01:00."
+        ),
+        "out_of_range": _("Give a time between the years 2000 and 2100."),
+    }
+
+    def to_internal_value(self, value):
+        parsed = value if isinstance(value, dt.datetime) else self._parse(value)
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            self.fail("offset_required")
+        if not 2000 <= parsed.year <= 2100:
+            # Far-off years overflow the calendar in local-time arithmetic further on.
+            self.fail("out_of_range")
+        try:
+            return localtime.check_aware(parsed)
+        except localtime.LocalTimeError as exc:
+            raise serializers.ValidationError(exc.message, code=exc.code) from exc
+        except (OverflowError, ValueError):
+            # Year 1 or 9999 with an offset falls off the calendar when converted.
+            self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+hh:mm")
+
+    def _parse(self, value) -> dt.datetime:
+        if not isinstance(value, str) or "\x00" in value:
+            self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+hh:mm")
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+hh:mm")
+        return parsed
+
+
+@extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                      "example": "07:00", "description": "Local wall-clock time, HH:MM."})
+class WallTimeField(serializers.TimeField):
+    """A time of day on Amsterdam's wall clock (windows, closures, cut-offs), as HH:MM."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)

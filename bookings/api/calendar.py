@@ -1,0 +1,66 @@
+"""The iCalendar feed of an organisation's bookings, for calendar apps to subscribe to.
+
+The secret calendar token in the address is the only credential (calendar
+apps cannot send headers); changing the token revokes old links.
+"""
+
+import datetime as dt
+
+from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_GET
+from icalendar import Calendar, Event
+
+from bookings.models import Booking
+from organisations.models import Organisation
+from places import localtime
+
+PAST_DAYS, FUTURE_DAYS = 30, 90
+MIN_TOKEN_LENGTH = 20
+
+
+def feed_bookings(organisation: Organisation):
+    now = localtime.now()
+    return (
+        Booking.objects.filter(organisation=organisation)
+        .filter(start__gte=localtime.later(now, -PAST_DAYS * 24 * 60),
+                start__lte=localtime.later(now, FUTURE_DAYS * 24 * 60))
+        .select_related("bay").order_by("start")
+    )
+
+
+def booking_event(booking: Booking) -> Event:
+    event = Event()
+    event.add("uid", f"{booking.reference}@venster")
+    event.add("summary", f"{booking.bay.code} {booking.plate}".strip())
+    event.add("location", f"{booking.bay.street} {booking.bay.house_number}".strip())
+    event.add("geo", (booking.bay.latitude, booking.bay.longitude))
+    event.add("dtstart", booking.start.astimezone(dt.UTC))
+    event.add("dtend", booking.end.astimezone(dt.UTC))
+    event.add("dtstamp", booking.updated_at.astimezone(dt.UTC))
+    event.add("status", "CANCELLED" if booking.status == Booking.Status.CANCELLED
+              else "CONFIRMED")
+    event.add("description", f"{booking.reference} · {booking.get_status_display()}")
+    return event
+
+
+def organisation_calendar(organisation: Organisation) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Venster//Bookings//NL")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"Venster – {organisation.name}")
+    for booking in feed_bookings(organisation):
+        calendar.add_component(booking_event(booking))
+    return calendar.to_ical()
+
+
+@require_GET
+def calendar_feed(request, token: str):
+    if len(token) < MIN_TOKEN_LENGTH or "\x00" in token:
+        raise Http404
+    organisation = Organisation.objects.filter(calendar_token=token).first()
+    if organisation is None:
+        raise Http404
+    response = HttpResponse(organisation_calendar(organisation),
+                            content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

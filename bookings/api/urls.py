@@ -1,0 +1,24 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from .calendar import calendar_feed
+from .views import (
+    AvailabilityView,
+    BookingRequestViewSet,
+    BookingViewSet,
+    NearestAvailabilityView,
+    WaitlistViewSet,
+)
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("bookings", BookingViewSet, basename="booking")
+router.register("requests", BookingRequestViewSet, basename="booking-request")
+router.register("waitlist", WaitlistViewSet, basename="waitlist")
+
+urlpatterns = [
+    path("availability/", AvailabilityView.as_view(), name="availability"),
+    path("availability/nearest/", NearestAvailabilityView.as_view(), name="availability-nearest"),
+    path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
+    *router.urls,
+]

@@ -1,0 +1,225 @@
+"""Carriers' bookings API: reads are declarative, commands are explicit actions on services."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.viewsets import VensterAPIMixin, idempotent_action
+from bookings import requests as booking_requests
+from bookings import services, waitlist
+from bookings.models import Booking, BookingRequest, WaitlistEntry
+from bookings.nearest import locate_address, nearest_free_starts
+from bookings.selectors import availability
+
+from . import serializers as s
+from .filters import BookingFilter, BookingRequestFilter, WaitlistFilter
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description="Retry safely: the same key and body replay the first response for 24 hours.",
+)
+
+
+def _valid(serializer_class, data, request):
+    serializer = serializer_class(data=data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return serializer, serializer.validated_data
+
+
+class OwnedViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   viewsets.GenericViewSet):
+    """Lists and reads only the caller's organisation's rows: another's id answers 404."""
+
+    def _command(self, request, operation, output=None, status_code=status.HTTP_200_OK):
+        """Run a POST command once per Idempotency-Key and answer with its result."""
+        output = output or self.get_serializer_class()
+
+        def run():
+            return Response(output(operation(), context={"request": request}).data,
+                            status=status_code)
+        return idempotent_action(self, request, run)
+
+
+@extend_schema_view(create=extend_schema(parameters=[IDEMPOTENCY_HEADER]))
+class BookingViewSet(OwnedViewSet):
+    serializer_class = s.BookingSerializer
+    filterset_class = BookingFilter
+    lookup_field = "reference"
+    ordering_fields = ["start", "created_at"]
+    ordering = ["start"]
+
+    def get_queryset(self):
+        return Booking.objects.filter(organisation=self.organisation).select_related("bay")
+
+    @extend_schema(request=s.BookingCreateSerializer, responses={201: s.BookingSerializer})
+    def create(self, request):
+        """Book a bay now (first come, first served); 409 bay_full when there is no room."""
+        def book():
+            serializer, data = _valid(s.BookingCreateSerializer, request.data, request)
+            facts = {} if data.get("vehicle") else serializer.vehicle_facts(data)
+            return services.booking_create(
+                bay=data["bay"], organisation=self.organisation, start=data["start"],
+                end=data["end"], vehicle=data.get("vehicle"), note=data.get("note", ""),
+                channel=Booking.Channel.API, booked_by=_user(request), **facts,
+            )
+        return self._command(request, book, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.RescheduleSerializer, responses=s.BookingSerializer,
+                   parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, reference=None):
+        def move():
+            _serializer, data = _valid(s.RescheduleSerializer, request.data, request)
+            return services.booking_reschedule(booking=self.get_object(), start=data["start"],
+                                               end=data["end"], bay=data.get("bay"))
+        return self._command(request, move)
+
+    @extend_schema(request=None, responses=s.BookingSerializer, parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, reference=None):
+        return self._command(request, lambda: services.booking_cancel(booking=self.get_object()))
+
+    @extend_schema(request=None, responses=s.BookingSerializer, parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, reference=None):
+        return self._command(request,
+                             lambda: services.booking_check_in(booking=self.get_object()))
+
+    @extend_schema(request=None, responses=s.BookingSerializer, parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["post"], url_path="check-out")
+    def check_out(self, request, reference=None):
+        return self._command(request,
+                             lambda: services.booking_check_out(booking=self.get_object()))
+
+
+class BookingRequestViewSet(OwnedViewSet):
+    serializer_class = s.BookingRequestSerializer
+    filterset_class = BookingRequestFilter
+    lookup_field = "reference"
+    ordering_fields = ["day", "created_at"]
+    ordering = ["day", "created_at"]
+
+    def get_queryset(self):
+        return (BookingRequest.objects.filter(organisation=self.organisation)
+                .select_related("zone", "booking").prefetch_related("bays"))
+
+    @extend_schema(request=s.BookingRequestCreateSerializer,
+                   responses={201: s.BookingRequestSerializer}, parameters=[IDEMPOTENCY_HEADER])
+    def create(self, request):
+        """Submit a request for the zone's next batch allocation (before its cut-off)."""
+        def submit():
+            serializer, data = _valid(s.BookingRequestCreateSerializer, request.data, request)
+            facts = {} if data.get("vehicle") else serializer.vehicle_facts(data)
+            return booking_requests.request_submit(
+                organisation=self.organisation, zone=data["zone"],
+                earliest_start=data["earliest_start"], latest_end=data["latest_end"],
+                preferred_start=data.get("preferred_start"),
+                duration_minutes=data["duration_minutes"], bays=data["bays"],
+                vehicle=data.get("vehicle"), weight=data["weight"],
+                channel=Booking.Channel.API, submitted_by=_user(request),
+                address_latitude=data.get("address_latitude"),
+                address_longitude=data.get("address_longitude"), **facts,
+            )
+        return self._command(request, submit, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.BookingRequestSerializer,
+                   parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, reference=None):
+        return self._command(
+            request, lambda: booking_requests.request_withdraw(request=self.get_object()))
+
+    @extend_schema(responses=s.RequestOutcomeSerializer)
+    @action(detail=True, methods=["get"])
+    def outcome(self, request, reference=None):
+        """Pending, or allocated with its booking, or refused with the reason and alternatives."""
+        return Response(s.RequestOutcomeSerializer(self.get_object()).data)
+
+
+class WaitlistViewSet(OwnedViewSet):
+    serializer_class = s.WaitlistEntrySerializer
+    filterset_class = WaitlistFilter
+    ordering_fields = ["created_at", "start"]
+    ordering = ["created_at"]
+
+    def get_queryset(self):
+        return WaitlistEntry.objects.filter(organisation=self.organisation)
+
+    def list(self, request, *args, **kwargs):
+        waitlist.expire_offers()  # on demand, besides the periodic task
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.WaitlistJoinSerializer, responses={201: s.WaitlistEntrySerializer},
+                   parameters=[IDEMPOTENCY_HEADER])
+    def create(self, request):
+        """Wait for a full time at a bay; a cancellation offers it to the first in line."""
+        def join():
+            serializer, data = _valid(s.WaitlistJoinSerializer, request.data, request)
+            facts = {} if data.get("vehicle") else serializer.vehicle_facts(data)
+            return waitlist.waitlist_join(organisation=self.organisation, bay=data["bay"],
+                                          start=data["start"], end=data["end"],
+                                          vehicle=data.get("vehicle"), **facts)
+        return self._command(request, join, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.BookingSerializer, parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Book the offered time before the offer expires."""
+        return self._command(
+            request, lambda: waitlist.waitlist_accept(entry=self.get_object(),
+                                                      booked_by=_user(request)),
+            output=s.BookingSerializer, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.WaitlistEntrySerializer,
+                   parameters=[IDEMPOTENCY_HEADER])
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._command(request,
+                             lambda: waitlist.waitlist_withdraw(entry=self.get_object()))
+
+
+class AvailabilityView(VensterAPIMixin, APIView):
+    @extend_schema(parameters=[s.AvailabilityQuerySerializer],
+                   responses=s.AvailabilitySerializer)
+    def get(self, request):
+        """Free start times at one bay on one local day for a vehicle and a stay."""
+        serializer, data = _valid(s.AvailabilityQuerySerializer, request.query_params, request)
+        facts = serializer.vehicle_facts(data)
+        (free,) = availability(day=data["date"], duration_minutes=data["duration_minutes"],
+                               bays=[data["bay"]], **facts)
+        return Response(s.AvailabilitySerializer({
+            "bay": free.bay.pk, "bay_code": free.bay.code, "date": data["date"],
+            "duration_minutes": data["duration_minutes"], "starts": free.starts,
+        }).data)
+
+
+class NearestAvailabilityView(VensterAPIMixin, APIView):
+    @extend_schema(parameters=[s.NearestQuerySerializer],
+                   responses=s.NearbyStartSerializer(many=True))
+    def get(self, request):
+        """The nearest bays with a free start for a vehicle and stay between earliest and latest."""
+        serializer, data = _valid(s.NearestQuerySerializer, request.query_params, request)
+        point = _point(data)
+        if point is None:
+            return Response([])
+        results = nearest_free_starts(
+            latitude=point[0], longitude=point[1], radius_m=data["radius_m"],
+            earliest=data["earliest"], latest=data["latest"],
+            duration_minutes=data["duration_minutes"], limit=data["limit"],
+            **serializer.vehicle_facts(data),
+        )
+        return Response(s.NearbyStartSerializer(results, many=True).data)
+
+
+def _point(data):
+    if data.get("latitude") is not None and data.get("longitude") is not None:
+        return data["latitude"], data["longitude"]
+    return locate_address(data["address"])
+
+
+def _user(request):
+    return request.user if request.user.is_authenticated else None
+
+

@@ -1,0 +1,75 @@
+"""An organisation's webhook endpoints and the log of deliveries to them."""
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from api.filters import IdFilter
+from api.viewsets import VensterAPIMixin, idempotent_action
+from webhooks import services
+from webhooks.models import WebhookDelivery, WebhookEndpoint
+
+from .serializers import (
+    WebhookDeliverySerializer,
+    WebhookEndpointCreatedSerializer,
+    WebhookEndpointSerializer,
+)
+
+
+def _service(call):
+    try:
+        return call()
+    except services.WebhookError as exc:
+        raise serializers.ValidationError({exc.field: [exc.message]}, code="unsafe_url") from exc
+
+
+class WebhookEndpointViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    serializer_class = WebhookEndpointSerializer
+    ordering_fields = ["created_at", "url"]
+
+    def get_queryset(self):
+        return WebhookEndpoint.objects.filter(organisation=self.organisation).order_by("pk")
+
+    @extend_schema(request=WebhookEndpointSerializer,
+                   responses={201: WebhookEndpointCreatedSerializer})
+    def create(self, request):
+        """Register a URL; the answer carries the signing secret."""
+        def operation():
+            data = self._valid(request)
+            endpoint = _service(lambda: services.endpoint_create(
+                organisation=self.organisation, **data))
+            return Response(WebhookEndpointCreatedSerializer(endpoint).data,
+                            status=status.HTTP_201_CREATED)
+        return idempotent_action(self, request, operation)
+
+    @extend_schema(request=WebhookEndpointSerializer, responses=WebhookEndpointSerializer)
+    def partial_update(self, request, pk=None):
+        endpoint = self.get_object()
+        data = self._valid(request, partial=True)
+        endpoint = _service(lambda: services.endpoint_update(endpoint=endpoint, **data))
+        return Response(WebhookEndpointSerializer(endpoint).data)
+
+    def _valid(self, request, partial=False) -> dict:
+        serializer = WebhookEndpointSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+class WebhookDeliveryFilter(django_filters.FilterSet):
+    endpoint = IdFilter(field_name="endpoint_id")
+
+    class Meta:
+        model = WebhookDelivery
+        fields = ["status", "endpoint"]
+
+
+class WebhookDeliveryViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = WebhookDeliverySerializer
+    filterset_class = WebhookDeliveryFilter
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return (WebhookDelivery.objects.filter(endpoint__organisation=self.organisation)
+                .select_related("event").order_by("-created_at", "-pk"))
