@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("organisations.api.urls")),
     path("", include("bookings.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("hubs.api.urls")),
 ]

@@ -342,3 +342,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "operations.tasks.requeue_unsent_notifications", "schedule": 300.0,
     },
 }
+
+# --- Hubs and bundled pickups -----------------------------------------------------
+# A road distance matrix for routing from this OSRM server; empty: haversine x detour.
+VENSTER_OSRM_URL = os.environ.get("OSRM_URL", "")
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {})
+# Starts tomorrow's pickup planning at each hub's cut-off (the task checks the time).
+CELERY_BEAT_SCHEDULE["hubs-start-due-planning-runs"] = {
+    "task": "hubs.tasks.start_due_planning_runs",
+    "schedule": 300.0,
+}

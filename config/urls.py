@@ -23,6 +23,7 @@ urlpatterns = [
     path("cds/", include("cds.urls")),
     path("portal/", include("portal.urls")),
     path("api/", include("api.docs_urls")),
+    path("hubs/", include("hubs.urls")),
 ]
 
 if settings.DEBUG:

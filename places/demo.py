@@ -136,6 +136,9 @@ def load(*, today: dt.date | None = None, log=print) -> None:
     )
     for username, org in users:
         log(f"  demo login {username!r} / {DEMO_PASSWORD!r} ({org})")
+    from hubs.demo import load as load_hubs_demo  # here: hubs.demo imports this module
+
+    load_hubs_demo(today=today, log=log)
 
 
 def _municipalities() -> dict[str, Municipality]:

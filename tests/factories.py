@@ -96,3 +96,59 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.PLANNER
+
+
+# --- Hubs (shared hubs, collectors) -------------------------------------------------
+
+
+class HubFactory(factory.django.DjangoModelFactory):
+    """A hub open 06:00-20:00 every day, with two van doors and one truck door."""
+
+    class Meta:
+        model = "hubs.Hub"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Hub {n}")
+    slug = factory.Sequence(lambda n: f"hub-{n}")
+    latitude = 52.135
+    longitude = 4.55
+    storage_pallet_places = 40
+    slot_minutes = 15
+    handling_minutes = 30
+
+    @factory.post_generation
+    def standard_setup(hub, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from hubs.models import DockDoor, HubOpeningHours
+
+        for weekday in range(7):
+            HubOpeningHours.objects.create(hub=hub, weekday=weekday, opens=dt.time(6),
+                                           closes=dt.time(20))
+        for code, length in [("V1", "8"), ("V2", "8"), ("T1", "18")]:
+            DockDoor.objects.create(hub=hub, code=code, max_vehicle_length_m=Decimal(length))
+
+
+class CollectorVehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "hubs.CollectorVehicle"
+        skip_postgeneration_save = True
+
+    vehicle = factory.SubFactory(
+        VehicleFactory, zero_emission=True,
+        organisation=factory.SubFactory(OrganisationFactory, kind="waste_collector"),
+    )
+    depot = factory.SubFactory(HubFactory)
+    shift_start = dt.time(7)
+    shift_end = dt.time(16)
+    max_trips = 3
+
+    @factory.post_generation
+    def capacities(cv, create, extracted, **kwargs):
+        """`capacities={"residual": 1000, ...}`; by default 1000 litres of every stream."""
+        if not create:
+            return
+        from hubs.models import Compartment, CompartmentKind
+
+        for kind, litres in (extracted or dict.fromkeys(CompartmentKind.values, 1000)).items():
+            Compartment.objects.create(vehicle=cv, kind=kind, capacity_litres=litres)

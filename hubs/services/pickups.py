@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from places import localtime
 
-from .models import PickupRequest, WasteStream
+from ..models import PickupRequest, WasteStream
 
 MAX_SERIES_DAYS = 366
 

@@ -1,4 +1,5 @@
-"""Shared logistics hubs and bundled waste and recycling pickups."""
+"""Shops' waste and recycling pickup requests."""
+
 
 from django.conf import settings
 from django.db import models
@@ -56,6 +57,11 @@ class PickupRequest(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    collector = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="assigned_pickups", verbose_name=_("collector"),
+        help_text=_("Empty: any collector's planning run of the day may take it."),
     )
     planned_start = models.DateTimeField(_("planned from"), null=True, blank=True)
     planned_end = models.DateTimeField(_("planned until"), null=True, blank=True)

@@ -1,0 +1,155 @@
+"""Shapes of the hubs API. No business rules here: the services decide."""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from ..models import (
+    DockDoor,
+    DockReservation,
+    Hub,
+    HubOpeningHours,
+    HubShare,
+    LastMileChain,
+    PlannedRoute,
+    RouteStop,
+    StorageReservation,
+)
+
+
+class DockDoorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DockDoor
+        fields = ["id", "code", "max_vehicle_length_m"]
+
+
+class OpeningHoursSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HubOpeningHours
+        fields = ["weekday", "opens", "closes"]
+
+
+class ShareSerializer(serializers.ModelSerializer):
+    municipality = serializers.StringRelatedField()
+
+    class Meta:
+        model = HubShare
+        fields = ["municipality_id", "municipality", "dock_share_percent"]
+
+
+class HubSerializer(serializers.ModelSerializer):
+    doors = DockDoorSerializer(many=True, read_only=True)
+    opening_hours = OpeningHoursSerializer(many=True, read_only=True)
+    shares = ShareSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Hub
+        fields = ["id", "name", "slug", "street_address", "latitude", "longitude",
+                  "storage_pallet_places", "slot_minutes", "max_dock_minutes",
+                  "handling_minutes", "doors", "opening_hours", "shares"]
+
+
+class DockAvailabilityQuery(serializers.Serializer):
+    day = serializers.DateField()
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60, default=30)
+    vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2,
+                                                min_value=Decimal("0.5"), default=12)
+    municipality = serializers.IntegerField(required=False)
+
+
+class DockSlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    free_doors = serializers.IntegerField()
+
+
+class DockReservationSerializer(serializers.ModelSerializer):
+    door = serializers.CharField(source="door.code", read_only=True)
+
+    class Meta:
+        model = DockReservation
+        fields = ["id", "reference", "hub", "door", "municipality", "vehicle", "plate",
+                  "vehicle_length_m", "start", "end", "status", "note", "created_at"]
+        read_only_fields = fields
+
+
+class DockReservationInput(serializers.Serializer):
+    hub = serializers.PrimaryKeyRelatedField(queryset=Hub.objects.filter(is_active=True))
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    vehicle = serializers.IntegerField(required=False)
+    vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2, required=False)
+    municipality = serializers.IntegerField(required=False)
+    note = serializers.CharField(max_length=200, required=False, default="")
+
+
+class StorageReservationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StorageReservation
+        fields = ["id", "reference", "hub", "pallets", "start_date", "end_date", "status",
+                  "note", "created_at"]
+        read_only_fields = ["id", "reference", "status", "created_at"]
+
+
+class ChainSerializer(serializers.ModelSerializer):
+    inbound = DockReservationSerializer(read_only=True)
+    delivery_reference = serializers.CharField(source="delivery.reference", read_only=True)
+    delivery_bay = serializers.CharField(source="delivery.bay.code", read_only=True)
+    delivery_start = serializers.DateTimeField(source="delivery.start", read_only=True)
+    delivery_end = serializers.DateTimeField(source="delivery.end", read_only=True)
+
+    class Meta:
+        model = LastMileChain
+        fields = ["id", "status", "inbound", "delivery_reference", "delivery_bay",
+                  "delivery_start", "delivery_end", "recipient", "last_mile_operator",
+                  "goods_litres", "delivery_latest"]
+
+
+class ChainInput(serializers.Serializer):
+    hub = serializers.PrimaryKeyRelatedField(queryset=Hub.objects.filter(is_active=True))
+    inbound_start = serializers.DateTimeField()
+    inbound_end = serializers.DateTimeField()
+    vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2)
+    delivery_bay = serializers.IntegerField()
+    delivery_start = serializers.DateTimeField()
+    delivery_end = serializers.DateTimeField()
+    delivery_vehicle = serializers.IntegerField(required=False)
+    delivery_vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2,
+                                                         required=False, default=4)
+    recipient = serializers.IntegerField(required=False)
+    last_mile_operator = serializers.IntegerField(required=False)
+    goods_litres = serializers.IntegerField(min_value=0, default=0)
+
+
+class MoveInput(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class RouteStopSerializer(serializers.ModelSerializer):
+    shop = serializers.CharField(source="pickup.organisation.name", default=None)
+    stream = serializers.CharField(source="pickup.stream", default=None)
+    bay = serializers.CharField(source="bay.code", default=None)
+    booking = serializers.CharField(source="booking.reference", default=None)
+    disposal_site = serializers.CharField(source="disposal_site.name", default=None)
+
+    class Meta:
+        model = RouteStop
+        fields = ["sequence", "kind", "shop", "stream", "pickup", "chain", "bay", "booking",
+                  "disposal_site", "latitude", "longitude", "arrival", "start", "end", "load"]
+
+
+class RouteQuery(serializers.Serializer):
+    day = serializers.DateField(required=False)
+
+
+class PlannedRouteSerializer(serializers.ModelSerializer):
+    vehicle = serializers.CharField(source="vehicle.vehicle.__str__")
+    day = serializers.DateField(source="run.day")
+    depot = serializers.CharField(source="depot.name")
+    stops = RouteStopSerializer(many=True)
+
+    class Meta:
+        model = PlannedRoute
+        fields = ["id", "day", "vehicle", "depot", "start", "end", "distance_m", "trips",
+                  "stops"]

@@ -1,0 +1,200 @@
+"""The hubs API: declarative reads, explicit commands that call one service each."""
+
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api.permissions import request_organisation
+from bookings.errors import BookingError
+from organisations.models import Organisation, Vehicle
+from places.models import LoadingBay, Municipality
+
+from .. import selectors, services
+from ..models import DockReservation, Hub, LastMileChain, StorageReservation
+from . import serializers as s
+
+
+def problem(exc: BookingError) -> Response:
+    """A refused command as a problem document with the error's stable code."""
+    body = {"type": f"urn:venster:error:{exc.code}", "title": exc.message, "code": exc.code,
+            "status": exc.http_status, **{k: str(v) for k, v in exc.details.items()}}
+    return Response(body, status=exc.http_status)
+
+
+def _own(model, request, pk):
+    """An object of the caller's organisation, else 404 (never reveal others' objects)."""
+    return get_object_or_404(model, pk=pk, organisation=request_organisation(request))
+
+
+class HubViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Hub.objects.filter(is_active=True).prefetch_related(
+        "doors", "opening_hours", "shares__municipality")
+    serializer_class = s.HubSerializer
+
+    @action(detail=True, methods=["get"], url_path="dock-availability")
+    def dock_availability(self, request, pk=None):
+        query = s.DockAvailabilityQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        slots = selectors.dock_availability(
+            hub=self.get_object(), day=query.validated_data["day"],
+            duration_minutes=query.validated_data["duration_minutes"],
+            vehicle_length_m=query.validated_data["vehicle_length_m"],
+            municipality_id=query.validated_data.get("municipality"),
+        )
+        return Response(s.DockSlotSerializer(slots, many=True).data)
+
+
+class DockReservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             viewsets.GenericViewSet):
+    """A carrier's own dock slots; reserve (POST) and cancel are commands."""
+
+    serializer_class = s.DockReservationSerializer
+    filterset_fields = ["hub", "status"]
+
+    def get_queryset(self):
+        return DockReservation.objects.filter(
+            organisation=request_organisation(self.request)).select_related("door")
+
+    def create(self, request):
+        data = s.DockReservationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        organisation = request_organisation(request)
+        values = data.validated_data
+        vehicle = (get_object_or_404(Vehicle, pk=values["vehicle"], organisation=organisation)
+                   if values.get("vehicle") else None)
+        municipality = (get_object_or_404(Municipality, pk=values["municipality"])
+                        if values.get("municipality") else None)
+        try:
+            reservation = services.dock_reservation_create(
+                hub=values["hub"], organisation=organisation, start=values["start"],
+                end=values["end"], vehicle=vehicle,
+                vehicle_length_m=values.get("vehicle_length_m"), municipality=municipality,
+                booked_by=request.user if request.user.is_authenticated else None,
+                note=values["note"],
+            )
+        except BookingError as exc:
+            return problem(exc)
+        return Response(s.DockReservationSerializer(reservation).data,
+                        status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        try:
+            reservation = services.dock_reservation_cancel(
+                reservation=_own(DockReservation, request, pk))
+        except BookingError as exc:
+            return problem(exc)
+        return Response(s.DockReservationSerializer(reservation).data)
+
+
+class StorageReservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                                viewsets.GenericViewSet):
+    serializer_class = s.StorageReservationSerializer
+    filterset_fields = ["hub", "status"]
+
+    def get_queryset(self):
+        return StorageReservation.objects.filter(organisation=request_organisation(self.request))
+
+    def create(self, request):
+        data = s.StorageReservationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            reservation = services.storage_reservation_create(
+                hub=values["hub"], organisation=request_organisation(request),
+                pallets=values["pallets"], start_date=values["start_date"],
+                end_date=values["end_date"], note=values.get("note", ""),
+            )
+        except BookingError as exc:
+            return problem(exc)
+        return Response(s.StorageReservationSerializer(reservation).data,
+                        status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        try:
+            reservation = services.storage_reservation_cancel(
+                reservation=_own(StorageReservation, request, pk))
+        except BookingError as exc:
+            return problem(exc)
+        return Response(s.StorageReservationSerializer(reservation).data)
+
+
+class ChainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A carrier's last-mile chains: dock slot plus the delivery's kerb time, as one."""
+
+    serializer_class = s.ChainSerializer
+
+    def get_queryset(self):
+        return LastMileChain.objects.filter(
+            inbound__organisation=request_organisation(self.request)
+        ).select_related("inbound__door", "delivery__bay")
+
+    def create(self, request):
+        data = s.ChainInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values, organisation = data.validated_data, request_organisation(request)
+        operator = _organisation(values.get("last_mile_operator"))
+        # The delivery vehicle is the carrier's own or the last-mile operator's.
+        delivery_vehicle = (
+            get_object_or_404(Vehicle, pk=values["delivery_vehicle"],
+                              organisation__in=[o for o in (organisation, operator) if o])
+            if values.get("delivery_vehicle") else None)
+        try:
+            chain = services.chain_create(
+                hub=values["hub"], organisation=organisation,
+                inbound_start=values["inbound_start"], inbound_end=values["inbound_end"],
+                vehicle_length_m=values["vehicle_length_m"],
+                delivery_bay=get_object_or_404(LoadingBay, pk=values["delivery_bay"]),
+                delivery_start=values["delivery_start"], delivery_end=values["delivery_end"],
+                delivery_vehicle=delivery_vehicle,
+                delivery_vehicle_length_m=values["delivery_vehicle_length_m"],
+                recipient=_organisation(values.get("recipient")),
+                last_mile_operator=operator,
+                goods_litres=values["goods_litres"],
+                booked_by=request.user if request.user.is_authenticated else None,
+            )
+        except BookingError as exc:
+            return problem(exc)
+        return Response(s.ChainSerializer(chain).data, status=status.HTTP_201_CREATED)
+
+    def _command(self, request, pk, service, **extra):
+        chain = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            chain = service(chain=chain, **extra)
+        except BookingError as exc:
+            return problem(exc)
+        return Response(s.ChainSerializer(chain).data)
+
+    @action(detail=True, methods=["post"], url_path="move-inbound")
+    def move_inbound(self, request, pk=None):
+        data = s.MoveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._command(request, pk, services.chain_move_inbound, **data.validated_data)
+
+    @action(detail=True, methods=["post"], url_path="move-delivery")
+    def move_delivery(self, request, pk=None):
+        data = s.MoveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._command(request, pk, services.chain_move_delivery, **data.validated_data)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._command(request, pk, services.chain_cancel)
+
+
+def _organisation(pk):
+    return get_object_or_404(Organisation, pk=pk) if pk else None
+
+
+class CollectorRouteViewSet(viewsets.ReadOnlyModelViewSet):
+    """A collector's planned routes (applied runs only); `?day=YYYY-MM-DD` narrows to a day."""
+
+    serializer_class = s.PlannedRouteSerializer
+
+    def get_queryset(self):
+        query = s.RouteQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return selectors.routes_of(request_organisation(self.request),
+                                   day=query.validated_data.get("day"))

@@ -1,0 +1,76 @@
+"""Why a hub reservation, a chain or a planning run is refused.
+
+Subclasses of bookings' BookingError, so every interface maps them the same
+way (stable `code`, `http_status`, translated message).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from bookings.errors import BookingError
+
+
+class HubError(BookingError):
+    code = "hub_refused"
+    default_message = _("This hub reservation is not possible.")
+
+
+class HubInactive(HubError):
+    code = "hub_inactive"
+    default_message = _("This hub is not in use.")
+
+
+class HubClosed(HubError):
+    code = "hub_closed"
+    default_message = _("The hub is closed at this time.")
+
+
+class OutsideOpeningHours(HubError):
+    code = "outside_opening_hours"
+    default_message = _("The hub is not open for the whole of this time.")
+
+
+class DockStayTooLong(HubError):
+    code = "dock_stay_too_long"
+    default_message = _("The dock slot is longer than this hub allows.")
+
+
+class NoDoorFits(HubError):
+    code = "no_door_fits"
+    default_message = _("No dock door of this hub takes a vehicle this long.")
+
+
+class DockFull(HubError):
+    code = "dock_full"
+    default_message = _("Every dock door that fits this vehicle is taken at this time.")
+    http_status = 409
+
+
+class ShareUsedUp(HubError):
+    code = "share_used_up"
+    default_message = _("This municipality's share of the dock doors is used up at this time.")
+    http_status = 409
+
+
+class StorageFull(HubError):
+    code = "storage_full"
+    default_message = _("Not enough pallet places are free on every day asked for.")
+    http_status = 409
+
+
+class InvalidReservationState(HubError):
+    code = "invalid_state"
+    default_message = _("The reservation cannot change from its current status.")
+    http_status = 409
+
+
+class ChainOrder(HubError):
+    code = "chain_order"
+    default_message = _(
+        "The last-mile delivery must start after the inbound slot ends "
+        "plus the hub's handling time."
+    )
+
+
+class NotZeroEmission(HubError):
+    code = "not_zero_emission"
+    default_message = _("The last mile into the zone is driven by a zero-emission vehicle.")

@@ -1,0 +1,137 @@
+"""Hub-to-shop last mile as one booking chain: inbound dock slot, then kerb time in the zone.
+
+Every operation changes the slot and the delivery together in one transaction,
+or changes nothing: a refused delivery rolls the dock slot back, and the other way round.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from bookings import services as bookings
+from bookings.models import Booking
+from places import localtime
+
+from .. import errors
+from ..models import DockReservation, LastMileChain
+from .docks import dock_reservation_create, dock_reservation_move
+
+
+def _check_order(inbound: DockReservation, delivery_start: dt.datetime, hub) -> None:
+    ready = localtime.later(inbound.end, hub.handling_minutes)
+    if delivery_start < ready:
+        raise errors.ChainOrder()
+
+
+def chain_create(
+    *,
+    hub,
+    organisation,
+    inbound_start: dt.datetime,
+    inbound_end: dt.datetime,
+    delivery_bay,
+    delivery_start: dt.datetime,
+    delivery_end: dt.datetime,
+    vehicle=None,
+    vehicle_length_m: Decimal | float | None = None,
+    delivery_vehicle=None,
+    delivery_vehicle_length_m: Decimal | float | None = None,
+    recipient=None,
+    last_mile_operator=None,
+    goods_litres: int = 0,
+    delivery_latest: dt.time | None = None,
+    municipality=None,
+    booked_by=None,
+    channel: str = Booking.Channel.API,
+    now: dt.datetime | None = None,
+) -> LastMileChain:
+    """Reserve the inbound dock slot and book the zero-emission delivery's kerb time together."""
+    now = now or localtime.now()
+    if delivery_vehicle is not None and not delivery_vehicle.zero_emission:
+        raise errors.NotZeroEmission()
+    with transaction.atomic():
+        inbound = dock_reservation_create(
+            hub=hub, organisation=organisation, start=inbound_start, end=inbound_end,
+            vehicle=vehicle, vehicle_length_m=vehicle_length_m, municipality=municipality,
+            booked_by=booked_by, now=now,
+        )
+        _check_order(inbound, localtime.check_aware(delivery_start), hub)
+        delivery = bookings.booking_create(
+            bay=delivery_bay, organisation=last_mile_operator or organisation,
+            start=delivery_start, end=delivery_end, vehicle=delivery_vehicle,
+            vehicle_length_m=None if delivery_vehicle else delivery_vehicle_length_m,
+            zero_emission=None if delivery_vehicle else True,
+            channel=channel, booked_by=booked_by, note=f"last mile {inbound.reference}", now=now,
+        )
+        return LastMileChain.objects.create(
+            inbound=inbound, delivery=delivery, recipient=recipient,
+            last_mile_operator=last_mile_operator, goods_litres=goods_litres,
+            delivery_latest=delivery_latest,
+        )
+
+
+def _locked_chain(chain: LastMileChain) -> LastMileChain:
+    current = LastMileChain.objects.select_for_update().select_related(
+        "inbound__hub", "delivery"
+    ).get(pk=chain.pk)
+    if current.status != LastMileChain.Status.BOOKED:
+        raise errors.InvalidReservationState()
+    return current
+
+
+def chain_move_inbound(
+    *, chain: LastMileChain, start: dt.datetime, end: dt.datetime, now=None
+) -> LastMileChain:
+    """Move the dock slot; the delivery moves by the same real time, or nothing moves."""
+    now = now or localtime.now()
+    with transaction.atomic():
+        current = _locked_chain(chain)
+        shift = localtime.elapsed(current.inbound.start, localtime.check_aware(start))
+        minutes = shift.total_seconds() / 60
+        inbound = dock_reservation_move(reservation=current.inbound, start=start, end=end, now=now)
+        delivery_start = localtime.later(current.delivery.start, minutes)
+        delivery_end = localtime.later(current.delivery.end, minutes)
+        _check_order(inbound, delivery_start, inbound.hub)
+        bookings.booking_reschedule(
+            booking=current.delivery, start=delivery_start, end=delivery_end, now=now
+        )
+    current.refresh_from_db()
+    return current
+
+
+def chain_move_delivery(
+    *, chain: LastMileChain, start: dt.datetime, end: dt.datetime, bay=None, now=None
+) -> LastMileChain:
+    """Move the delivery's kerb time; it is re-checked against the inbound slot first."""
+    now = now or localtime.now()
+    with transaction.atomic():
+        current = _locked_chain(chain)
+        _check_order(current.inbound, localtime.check_aware(start), current.inbound.hub)
+        bookings.booking_reschedule(booking=current.delivery, start=start, end=end, bay=bay,
+                                    now=now)
+    current.refresh_from_db()
+    return current
+
+
+def chain_cancel(*, chain: LastMileChain, now=None) -> LastMileChain:
+    """Cancel the whole chain: dock slot and delivery booking."""
+    from ..models import ReservationStatus
+
+    now = now or localtime.now()
+    with transaction.atomic():
+        changed = LastMileChain.objects.filter(
+            pk=chain.pk, status=LastMileChain.Status.BOOKED
+        ).update(status=LastMileChain.Status.CANCELLED)
+        if not changed:
+            raise errors.InvalidReservationState()
+        DockReservation.objects.filter(
+            pk=chain.inbound_id, status=ReservationStatus.CONFIRMED
+        ).update(status=ReservationStatus.CANCELLED, cancelled_at=now)
+        delivery = Booking.objects.get(pk=chain.delivery_id)
+        if delivery.status == Booking.Status.CONFIRMED:
+            bookings.booking_cancel(booking=delivery, now=now)
+    chain.refresh_from_db()
+    return chain

@@ -1,0 +1,52 @@
+"""Portal pages of the hubs app: a collector's printable run sheet and the bundling report."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+
+from organisations.models import Organisation
+from organisations.selectors import organisation_of
+from places import localtime
+
+from . import runsheet
+from .models import PlannedRoute, PlanningRun
+from .services.bundling import bundling_report
+
+
+@login_required
+def run_sheet(request, pk: int):
+    """One route for the driver: stops in order with times, kerb bookings and a map."""
+    route = get_object_or_404(
+        PlannedRoute.objects.select_related("run__collector", "vehicle__vehicle", "depot"), pk=pk
+    )
+    organisation = organisation_of(request.user)
+    if not request.user.is_staff and organisation != route.run.collector:
+        raise PermissionDenied
+    stops = list(route.stops.select_related("pickup__organisation", "bay", "booking",
+                                            "disposal_site", "chain__recipient"))
+    points = runsheet.svg_points(stops)
+    return render(request, "hubs/run_sheet.html", {
+        "route": route, "stops": stops, "points": points,
+        "polyline": runsheet.polyline(points), "width": runsheet.WIDTH,
+        "height": runsheet.HEIGHT, "km": route.distance_m / 1000,
+        "superseded": route.run.status != PlanningRun.Status.APPLIED,
+    })
+
+
+@login_required
+def bundling_report_page(request):
+    """The report municipalities ask for: trips and vehicle-km, planned vs unbundled."""
+    organisation = organisation_of(request.user)
+    is_municipality = organisation and organisation.kind == Organisation.Kind.MUNICIPALITY
+    is_collector = organisation and organisation.kind == Organisation.Kind.WASTE_COLLECTOR
+    if not (request.user.is_staff or is_municipality or is_collector):
+        raise PermissionDenied
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = localtime.now().date() + dt.timedelta(days=1)
+    collector = organisation if is_collector and not request.user.is_staff else None
+    report = bundling_report(day=day, collector=collector)
+    return render(request, "hubs/bundling_report.html", {"report": report, "day": day})

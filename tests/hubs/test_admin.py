@@ -1,0 +1,37 @@
+"""The hubs admin: every page opens, and a planning run is started from it by hand."""
+
+import datetime as dt
+
+import pytest
+
+from hubs.models import PlanningRun
+from tests.conftest import FRIDAY
+
+from .helpers import collectors_day
+from .test_planning import run_once
+
+pytestmark = pytest.mark.django_db
+SATURDAY = FRIDAY + dt.timedelta(days=1)
+PAGES = ["hub", "dockreservation", "storagereservation", "lastmilechain", "collectorvehicle",
+         "disposalsite", "planningrun", "plannedroute", "pickuprequest"]
+
+
+def test_every_hubs_admin_page_opens(frozen_now, admin_client):
+    cv, _bays, _pickups = collectors_day(SATURDAY)
+    run = run_once(cv.organisation)
+    for page in PAGES:
+        assert admin_client.get(f"/admin/hubs/{page}/").status_code == 200, page
+    assert admin_client.get(f"/admin/hubs/planningrun/{run.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/hubs/hub/{cv.depot_id}/change/").status_code == 200
+    route = run.routes.get()
+    assert admin_client.get(f"/admin/hubs/plannedroute/{route.pk}/change/").status_code == 200
+
+
+def test_adding_a_planning_run_in_the_admin_queues_it(frozen_now, admin_client):
+    cv, _bays, _pickups = collectors_day(SATURDAY)
+    response = admin_client.post("/admin/hubs/planningrun/add/", {
+        "collector": cv.organisation.pk, "day": SATURDAY.isoformat(), "time_limit_seconds": 10})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    run = PlanningRun.objects.get()
+    assert (run.status, run.trigger, run.time_limit_seconds) == (
+        PlanningRun.Status.QUEUED, PlanningRun.Trigger.MANUAL, 10)
