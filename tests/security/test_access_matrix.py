@@ -395,3 +395,80 @@ def test_each_role_gets_the_expected_answer(cast, db, frozen_now, key):
         if not matches(got, want):
             wrong[role] = f"got {got}, expected {want}"
     assert not wrong, f"GET {url}: {wrong}"
+
+
+# --- Changes by the wrong people: refused, and nothing changes -------------------------------
+
+
+def snapshot(cast) -> dict:
+    """What a refused change must leave alone."""
+    from bookings.models import Booking, BookingRequest, WaitlistEntry
+    from hubs.models import DockReservation, PickupRequest
+    from organisations.models import Vehicle
+    from places.models import Closure, Zone
+    from webhooks.models import WebhookEndpoint
+
+    def rows(model):
+        return sorted(model.objects.values_list(*[f.attname for f in model._meta.concrete_fields
+                                                  if f.attname != "updated_at"]))
+
+    return {model.__name__: rows(model) for model in (
+        Booking, BookingRequest, WaitlistEntry, DockReservation, PickupRequest, Vehicle,
+        Closure, Zone, WebhookEndpoint)}
+
+
+CHANGES = [
+    # (who, method, address, body, expected status)
+    ("shopkeeper", "post", lambda c: f"/api/v1/bookings/{c.booking.reference}/cancel/", {}, 404),
+    ("collector", "post", lambda c: f"/api/v1/bookings/{c.booking.reference}/check-in/", {}, 404),
+    ("gouda_admin", "post", lambda c: f"/api/v1/bookings/{c.booking.reference}/reschedule/",
+     {"start": "2026-03-28T09:00:00+01:00", "end": "2026-03-28T09:30:00+01:00"}, 404),
+    ("leiden_admin", "post", lambda c: f"/api/v1/bookings/{c.booking.reference}/cancel/", {},
+     404),
+    ("anonymous", "post", lambda c: f"/api/v1/bookings/{c.booking.reference}/cancel/", {}, 401),
+    ("shopkeeper", "post",
+     lambda c: f"/api/v1/requests/{c.booking_request.reference}/withdraw/", {}, 404),
+    ("collector", "post", lambda c: f"/api/v1/waitlist/{c.waitlist_entry.pk}/withdraw/", {}, 404),
+    ("shopkeeper", "patch", lambda c: f"/api/v1/vehicles/{c.van.pk}/", {"length_m": "3"}, 404),
+    ("shopkeeper", "delete", lambda c: f"/api/v1/vehicles/{c.van.pk}/", None, 405),
+    ("shopkeeper", "delete", lambda c: f"/api/v1/webhooks/endpoints/{c.webhook_endpoint.pk}/",
+     None, 404),
+    ("shopkeeper", "post",
+     lambda c: f"/api/v1/hub-dock-reservations/{c.dock_reservation.pk}/cancel/", {}, 404),
+    ("carrier_session", "post",
+     lambda c: f"/portal/bookings/{c.shop_booking.reference}/cancel/", {}, 404),
+    ("carrier_session", "post",
+     lambda c: f"/portal/requests/{c.shop_request.reference}/withdraw/", {}, 404),
+    ("carrier_session", "post", lambda c: f"/portal/pickups/{c.pickup.pk}/cancel/", {}, 404),
+    ("gouda_admin", "post", lambda c: f"/console/closures/{c.closure.pk}/announce/", {}, 404),
+    ("gouda_admin", "post", lambda c: f"/console/zones/{c.zone.pk}/windows/", {}, 404),
+    ("gouda_admin", "post",
+     lambda c: f"/enforcement/bookings/{c.booking.reference}/check-in/", {}, 404),
+    ("shopkeeper", "post",
+     lambda c: f"/enforcement/bookings/{c.booking.reference}/no-show/", {}, 403),
+    ("gouda_admin", "post",
+     lambda c: f"/api/v1/enforcement/bookings/{c.booking.reference}/check-in", {}, 404),
+    ("carrier_key", "post",
+     lambda c: f"/api/v1/enforcement/bookings/{c.booking.reference}/check-in", {}, 403),
+    ("gouda_admin", "post", lambda c: f"/admin/places/zone/{c.zone.pk}/delete/", {"post": "yes"},
+     403),
+    ("gouda_admin", "post", lambda c: f"/admin/bookings/booking/{c.booking.pk}/delete/",
+     {"post": "yes"}, 403),
+    ("gouda_admin", "post", lambda c: f"/admin/hubs/hub/{c.hub.pk}/delete/", {"post": "yes"}, 403),
+    ("collector", "post", lambda c: f"/admin/places/zone/{c.zone.pk}/delete/", {"post": "yes"},
+     AL),
+]
+
+
+@pytest.mark.parametrize(("role", "method", "address", "body", "want"), CHANGES,
+                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CHANGES)])
+def test_a_change_by_the_wrong_person_is_refused_and_changes_nothing(cast, db, frozen_now, role,
+                                                                      method, address, body,
+                                                                      want):
+    before = snapshot(cast)
+    url = address(cast)
+    client = cast.client(role)
+    kwargs = {"format": "json"} if url.startswith("/api/") else {}
+    response = getattr(client, method)(url, body, **kwargs)
+    assert answer(response) == want, f"{method.upper()} {url}: {response.status_code}"
+    assert snapshot(cast) == before
