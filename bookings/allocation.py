@@ -509,9 +509,10 @@ def _apply(run: AllocationRun, built: Built, solution: dict, now) -> Applied:
     days = bay_days([b for b in bays if b.is_active], day)  # as it is now, after the lock
     pending = {
         r.reference: r
-        for r in BookingRequest.objects.select_for_update(of=("self",)).select_related(
-            "organisation", "vehicle").prefetch_related("bays").filter(pk__in=[r.pk for r in built.requests.values()],
-                                              status=BookingRequest.Status.PENDING)
+        for r in BookingRequest.objects.select_for_update(of=("self",))
+        .select_related("organisation", "vehicle").prefetch_related("bays")
+        .filter(pk__in=[r.pk for r in built.requests.values()],
+                status=BookingRequest.Status.PENDING)
     }
     vehicles = {r.vehicle_id for r in pending.values() if r.vehicle_id}
     checker = _Checker(zone, day, now, days, by_code, vehicles)

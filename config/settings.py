@@ -352,3 +352,7 @@ CELERY_BEAT_SCHEDULE["hubs-start-due-planning-runs"] = {
     "task": "hubs.tasks.start_due_planning_runs",
     "schedule": 300.0,
 }
+
+# --- Request size ---------------------------------------------------------------
+# API and form bodies are small; a larger one is refused (413 in the API) before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024))

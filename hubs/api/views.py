@@ -5,6 +5,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.exceptions import problem_exception_handler
 from api.permissions import request_organisation
 from bookings.errors import BookingError
 from organisations.models import Organisation, Vehicle
@@ -16,10 +17,8 @@ from . import serializers as s
 
 
 def problem(exc: BookingError) -> Response:
-    """A refused command as a problem document with the error's stable code."""
-    body = {"type": f"urn:venster:error:{exc.code}", "title": exc.message, "code": exc.code,
-            "status": exc.http_status, **{k: str(v) for k, v in exc.details.items()}}
-    return Response(body, status=exc.http_status)
+    """A refused command as the API's problem document (application/problem+json)."""
+    return problem_exception_handler(exc, None)
 
 
 def _own(model, request, pk):

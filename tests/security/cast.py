@@ -133,6 +133,9 @@ def make_cast() -> Cast:
     shop_booking = booking_create(bay=bay, organisation=shop, vehicle_length_m=Decimal("4"),
                                   zero_emission=True, start=at(SATURDAY, "09:00"),
                                   end=at(SATURDAY, "09:30"))
+    # The bay's second place at 08:00, so that the carrier can only wait for it.
+    booking_create(bay=bay, organisation=shop, vehicle_length_m=Decimal("4"), zero_emission=True,
+                   start=at(SATURDAY, "08:00"), end=at(SATURDAY, "08:30"))
     shop_request = request_submit(
         organisation=shop, zone=zone, earliest_start=at(SATURDAY, "09:00"),
         latest_end=at(SATURDAY, "10:30"), duration_minutes=30, bays=[bay],
