@@ -245,3 +245,19 @@ def test_ids_that_do_not_exist_are_a_404_problem(cast, address):
     # A NUL byte in the address is refused before any lookup (400); the rest are not found.
     assert response.status_code == (400 if "%00" in address else 404)
     assert_answered_well(response, before, state(cast))
+
+
+@pytest.mark.parametrize(("name", "field"), [
+    ("booking", "note"), ("vehicle", "plate"), ("vehicle", "name"), ("webhook", "description"),
+    ("webhook", "url"), ("request", "zone"), ("dock", "note"), ("vehicle_change", "length_m"),
+    ("nearest", "address"),
+])
+@pytest.mark.parametrize("text", ["abc\x00def", "\ud800", "\u202eevil"])
+def test_nul_bytes_and_odd_unicode_in_text_never_reach_the_database_badly(
+        cast, foreign_vehicle, name, field, text):
+    method, url, body = endpoints(cast, foreign_vehicle)[name]
+    before = state(cast)
+    response = send(cast.client("carrier_key"), method, url, {**body, field: text})
+    assert_answered_well(response, before, state(cast))
+    if "\x00" in text:
+        assert response.status_code == 400
