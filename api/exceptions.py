@@ -47,37 +47,31 @@ def problem(*, status_code: int, code: str, title: str, detail: str, **extra) ->
 
 
 def problem_response(body: dict, headers=None) -> Response:
-    response = Response(body, status=body["status"], headers=headers,
-                        content_type=PROBLEM_CONTENT_TYPE)
-    return response
+    return Response(body, status=body["status"], headers=headers,
+                    content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _is_leaf(details) -> bool:
+    """A list of {message, code} entries (one field's errors), as get_full_details() gives."""
+    return isinstance(details, list) and all(
+        isinstance(d, dict) and set(d) == {"message", "code"} for d in details
+    )
 
 
 def field_errors(details, prefix="") -> list[dict]:
     """Flatten DRF's nested error details into [{field, pointer, detail, code}]."""
-    if isinstance(details, dict):
-        items = details.items()
-    elif isinstance(details, list) and details and not all(
-        isinstance(d, exceptions.ErrorDetail) or isinstance(d, dict) and "code" in d
-        and "message" in d for d in details
-    ):
-        items = ((str(i), d) for i, d in enumerate(details))
-    else:
-        items = None
-    if items is not None:
-        result = []
-        for name, value in items:
-            result += field_errors(value, f"{prefix}.{name}" if prefix else str(name))
-        return result
-    entries = details if isinstance(details, list) else [details]
-    return [
-        {
-            "field": prefix or "non_field_errors",
-            "pointer": "#/" + prefix.replace(".", "/") if prefix else "#",
-            "detail": str(entry["message"] if isinstance(entry, dict) else entry),
-            "code": str(entry["code"] if isinstance(entry, dict) else entry.code),
-        }
-        for entry in entries
-    ]
+    if isinstance(details, dict) and set(details) == {"message", "code"}:
+        details = [details]
+    if _is_leaf(details):
+        field = prefix or "non_field_errors"
+        pointer = "#/" + prefix.replace(".", "/") if prefix else "#"
+        return [{"field": field, "pointer": pointer, "detail": str(entry["message"]),
+                 "code": str(entry["code"])} for entry in details]
+    items = details.items() if isinstance(details, dict) else enumerate(details)
+    result = []
+    for name, value in items:
+        result += field_errors(value, f"{prefix}.{name}" if prefix else str(name))
+    return result
 
 
 def _booking_problem(exc: BookingError) -> Response:

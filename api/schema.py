@@ -1,9 +1,16 @@
 """OpenAPI additions: problem documents for every refusal, the API key security scheme."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from .exceptions import PROBLEM_CONTENT_TYPE
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+    description="Retry safely: the same key and body replay the first response for 24 hours; "
+    "the same key with another body is refused with 422.",
+)
 
 
 class FieldErrorSerializer(serializers.Serializer):

@@ -39,6 +39,6 @@ class IdempotentCreateMixin:
         return idempotent(request, self.organisation, lambda: parent(request, *args, **kwargs))
 
 
-def idempotent_action(view, request, operation):
+def idempotent_action(request, operation):
     """For an explicit POST action: honour the Idempotency-Key header."""
     return idempotent(request, request_organisation(request), operation)

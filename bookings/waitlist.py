@@ -84,7 +84,13 @@ def _refusal(bay, start, end, length_cm: int, zero_emission: bool):
 
 
 def offer_freed_room(booking: Booking, *, now: dt.datetime | None = None) -> WaitlistEntry | None:
-    """Called in the transaction that cancelled `booking`: offer its time to the first in line."""
+    """Called in the transaction that cancelled `booking`: offer its time to the first in line.
+
+    The bay is not locked here: the cancellation holds the booking row, and
+    taking the bay after it would invert the order reschedule uses (bay, then
+    booking) and risk a deadlock. The accepted race: two cancellations at one
+    bay at once may offer the same entry twice, which only sends it twice.
+    """
     return _offer_next(booking.bay_id, booking.start, booking.end, now or localtime.now())
 
 

@@ -1,11 +1,14 @@
 """Carriers' bookings API: reads are declarative, commands are explicit actions on services."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.schema import IDEMPOTENCY_HEADER
 from api.viewsets import VensterAPIMixin, idempotent_action
 from bookings import requests as booking_requests
 from bookings import services, waitlist
@@ -15,11 +18,6 @@ from bookings.selectors import availability
 
 from . import serializers as s
 from .filters import BookingFilter, BookingRequestFilter, WaitlistFilter
-
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
-    description="Retry safely: the same key and body replay the first response for 24 hours.",
-)
 
 
 def _valid(serializer_class, data, request):
@@ -39,7 +37,7 @@ class OwnedViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         def run():
             return Response(output(operation(), context={"request": request}).data,
                             status=status_code)
-        return idempotent_action(self, request, run)
+        return idempotent_action(request, run)
 
 
 @extend_schema_view(create=extend_schema(parameters=[IDEMPOTENCY_HEADER]))
@@ -187,11 +185,13 @@ class AvailabilityView(VensterAPIMixin, APIView):
         """Free start times at one bay on one local day for a vehicle and a stay."""
         serializer, data = _valid(s.AvailabilityQuerySerializer, request.query_params, request)
         facts = serializer.vehicle_facts(data)
-        (free,) = availability(day=data["date"], duration_minutes=data["duration_minutes"],
-                               bays=[data["bay"]], **facts)
+        bay = data["bay"]
+        found = availability(day=data["date"], duration_minutes=data["duration_minutes"],
+                             bays=[bay], **facts)
         return Response(s.AvailabilitySerializer({
-            "bay": free.bay.pk, "bay_code": free.bay.code, "date": data["date"],
-            "duration_minutes": data["duration_minutes"], "starts": free.starts,
+            "bay": bay.pk, "bay_code": bay.code, "date": data["date"],
+            "duration_minutes": data["duration_minutes"],
+            "starts": found[0].starts if found else [],  # an inactive bay has no free starts
         }).data)
 
 
@@ -203,7 +203,8 @@ class NearestAvailabilityView(VensterAPIMixin, APIView):
         serializer, data = _valid(s.NearestQuerySerializer, request.query_params, request)
         point = _point(data)
         if point is None:
-            return Response([])
+            raise ValidationError({"address": [_("No bays are known on this street.")]},
+                                  code="address_not_found")
         results = nearest_free_starts(
             latitude=point[0], longitude=point[1], radius_m=data["radius_m"],
             earliest=data["earliest"], latest=data["latest"],

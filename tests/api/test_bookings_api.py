@@ -230,3 +230,20 @@ def test_dates_far_away_are_refused_not_crashed(owner, bay, van):
     body["start"] = "0001-01-01T00:00:00+14:00"
     assert owner.post(BOOKINGS, body, format="json").status_code == 400
     assert dt.date(2026, 3, 27) == FRIDAY
+
+
+def test_an_unknown_address_is_a_field_error_and_an_inactive_bay_has_no_starts(owner, bay, van):
+    response = owner.get("/api/v1/availability/nearest/", {
+        "address": "Nergensstraat 1", "earliest": at(FRIDAY, "08:00").isoformat(),
+        "latest": at(FRIDAY, "09:00").isoformat(), "duration_minutes": 30, "vehicle": van.pk})
+    assert response.status_code == 400
+    assert problem(response)["errors"][0]["code"] == "address_not_found"
+    bay.is_active = False
+    bay.save()
+    response = owner.get("/api/v1/availability/", {
+        "bay": bay.pk, "date": FRIDAY.isoformat(), "duration_minutes": 30, "vehicle": van.pk})
+    assert response.status_code == 200 and response.json()["starts"] == []
+
+
+def test_a_nul_byte_in_a_path_segment_is_refused(owner):
+    assert owner.get(f"{BOOKINGS}AB%00CD/").status_code in (400, 404)

@@ -42,3 +42,10 @@ def test_a_signed_in_person_without_an_organisation_is_refused(anonymous, django
     user = django_user_model.objects.create_user("los", password="x-secret-123")
     anonymous.force_login(user)
     assert anonymous.get("/api/v1/bookings/").status_code == 403
+
+
+@pytest.mark.parametrize("url", [*LISTS, *SHARED])
+def test_the_browsable_api_renders_for_a_signed_in_colleague(colleague, url):
+    response = colleague.get(url, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")

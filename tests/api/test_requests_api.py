@@ -65,3 +65,11 @@ def test_another_organisations_request_answers_404(stranger, anonymous, bay, van
     assert getattr(anonymous, method)(url).status_code in (401, 403)
     assert stranger.get(REQUESTS).json()["count"] == 0
     assert BookingRequest.objects.get().status == "pending"
+
+
+def test_errors_inside_a_list_name_their_position(owner, bay, van):
+    response = owner.post(REQUESTS, body(bay, van, bays=[bay.pk, 999999]), format="json")
+    assert response.status_code == 400
+    error = problem(response)["errors"][0]
+    assert (error["field"], error["pointer"], error["code"]) == ("bays.1", "#/bays/1",
+                                                                 "does_not_exist")
