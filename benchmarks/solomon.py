@@ -13,6 +13,7 @@ import argparse
 import csv
 import fnmatch
 import json
+import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -42,10 +43,8 @@ def select(patterns: list[str]) -> list[Path]:
 
 
 def _order(name: str) -> tuple[int, str]:
-    for k, prefix in enumerate(("RC", "C", "R")):
-        if name.startswith(prefix):
-            return ({"C": 0, "R": 1, "RC": 2}[prefix], name) if k >= 0 else (9, name)
-    return (9, name)
+    group = "RC" if name.startswith("RC") else name[:1]
+    return ({"C": 0, "R": 1, "RC": 2}.get(group, 9), name)
 
 
 def run_one(args: tuple[str, float, int]) -> dict:
@@ -83,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     emit(f"{'instance':<8} {'veh':>4} {'bks':>4} {'dveh%':>7} {'distance':>10} "
          f"{'bks':>10} {'ddist%':>7} {'feasible':>8} {'sec':>6}")
     t0 = time.monotonic()
+    load0 = os.getloadavg()[0]
     work = [(str(f), a.time_limit, a.seed) for f in files]
     results: list[dict] = []
     jf = a.json.open("w") if a.json else None
@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     emit(f"total distance {td:.2f} vs best known {bd:.2f} ({pct(td, bd):+.2f}%)")
     emit(f"infeasible: {len(infeasible)} {' '.join(infeasible)}")
     emit(f"mean seconds per instance {sum(r['seconds'] for r in results) / len(results):.1f}, "
-         f"wall {wall:.0f} s")
+         f"wall {wall:.0f} s, machine load average at start/end {load0:.1f}/"
+         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for group in ("C1", "C2", "R1", "R2", "RC1", "RC2"):
         g = [r for r in with_bks if r["instance"][:-2] == group]
         if g:

@@ -356,3 +356,9 @@ CELERY_BEAT_SCHEDULE["hubs-start-due-planning-runs"] = {
 # --- Request size ---------------------------------------------------------------
 # API and form bodies are small; a larger one is refused (413 in the API) before it is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024))
+
+# Two "status" choice sets in the hubs API, named so the schema has no collision.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "HubReservationStatusEnum": "hubs.api.schema.RESERVATION_STATUS",
+    "LastMileChainStatusEnum": "hubs.api.schema.CHAIN_STATUS",
+})

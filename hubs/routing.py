@@ -148,9 +148,8 @@ def build_problem(collector, day: dt.date) -> Plan:
         _add_pickup(plan, pickup)
     for chain in chains_for(collector, day):
         _add_delivery(plan, chain)
-    zone_stops = {s.id for s in plan.problem.stops if plan.bays[s.id].zone.zero_emission_zone}
     for cv in vehicles:
-        _add_vehicle(plan, cv, zone_stops)
+        _add_vehicle(plan, cv)
     plan.problem.matrix = _road_matrix(plan.problem)
     return plan
 
@@ -202,7 +201,8 @@ def _add_pickup(plan: Plan, pickup: PickupRequest) -> None:
     plan.problem.stops.append(
         routing.Stop(id=key, lat=bay.latitude, lon=bay.longitude,
                      pickup={pickup.stream: pickup.volume_litres},
-                     window=(start * 60, end * 60), service_time=minutes * 60)
+                     window=(start * 60, end * 60), service_time=minutes * 60,
+                     zero_emission_only=bay.zone.zero_emission_zone)
     )
 
 
@@ -221,24 +221,22 @@ def _add_delivery(plan: Plan, chain: LastMileChain) -> None:
     plan.problem.stops.append(
         routing.Stop(id=key, lat=booking.bay.latitude, lon=booking.bay.longitude,
                      delivery={GOODS: max(1, chain.goods_litres)}, window=(first, last),
-                     service_time=minutes * 60)
+                     service_time=minutes * 60,
+                     zero_emission_only=booking.bay.zone.zero_emission_zone)
     )
 
 
-def _add_vehicle(plan: Plan, cv: CollectorVehicle, zone_stops: set[str]) -> None:
+def _add_vehicle(plan: Plan, cv: CollectorVehicle) -> None:
     key = f"vehicle-{cv.pk}"
     plan.vehicles[key] = cv
     capacity = {c.kind: c.capacity_litres for c in cv.compartments.all()}
-    # Rounds into a zero-emission zone are driven zero-emission; others keep out.
-    allowed = None if cv.vehicle.zero_emission else frozenset(
-        s.id for s in plan.problem.stops if s.id not in zone_stops)
     plan.problem.vehicles.append(
         routing.Vehicle(
             id=key, depot=f"hub-{cv.depot_id}", capacity=capacity,
             shift_start=seconds_at(plan.day, cv.shift_start),
             shift_end=seconds_at(plan.day, cv.shift_end),
             category=SPEED_CATEGORY.get(cv.vehicle.category, "van"),
-            zero_emission=cv.vehicle.zero_emission, allowed_stops=allowed,
+            zero_emission=cv.vehicle.zero_emission,
             max_trips=cv.max_trips,
         )
     )

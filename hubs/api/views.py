@@ -1,13 +1,16 @@
-"""The hubs API: declarative reads, explicit commands that call one service each."""
+"""The hubs API: declarative reads, explicit commands that call one service each.
 
-from django.shortcuts import get_object_or_404
+Refusals (BookingError and the hubs' errors) propagate to the API's one exception
+handler, which answers with a problem document carrying the error's code.
+"""
+
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from api.exceptions import problem_exception_handler
 from api.permissions import request_organisation
-from bookings.errors import BookingError
+from api.viewsets import VensterAPIMixin
 from organisations.models import Organisation, Vehicle
 from places.models import LoadingBay, Municipality
 
@@ -16,17 +19,12 @@ from ..models import DockReservation, Hub, LastMileChain, StorageReservation
 from . import serializers as s
 
 
-def problem(exc: BookingError) -> Response:
-    """A refused command as the API's problem document (application/problem+json)."""
-    return problem_exception_handler(exc, None)
-
-
 def _own(model, request, pk):
     """An object of the caller's organisation, else 404 (never reveal others' objects)."""
     return get_object_or_404(model, pk=pk, organisation=request_organisation(request))
 
 
-class HubViewSet(viewsets.ReadOnlyModelViewSet):
+class HubViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Hub.objects.filter(is_active=True).prefetch_related(
         "doors", "opening_hours", "shares__municipality")
     serializer_class = s.HubSerializer
@@ -44,7 +42,7 @@ class HubViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.DockSlotSerializer(slots, many=True).data)
 
 
-class DockReservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class DockReservationViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                              viewsets.GenericViewSet):
     """A carrier's own dock slots; reserve (POST) and cancel are commands."""
 
@@ -64,30 +62,24 @@ class DockReservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                    if values.get("vehicle") else None)
         municipality = (get_object_or_404(Municipality, pk=values["municipality"])
                         if values.get("municipality") else None)
-        try:
-            reservation = services.dock_reservation_create(
-                hub=values["hub"], organisation=organisation, start=values["start"],
-                end=values["end"], vehicle=vehicle,
-                vehicle_length_m=values.get("vehicle_length_m"), municipality=municipality,
-                booked_by=request.user if request.user.is_authenticated else None,
-                note=values["note"],
-            )
-        except BookingError as exc:
-            return problem(exc)
+        reservation = services.dock_reservation_create(
+            hub=values["hub"], organisation=organisation, start=values["start"],
+            end=values["end"], vehicle=vehicle,
+            vehicle_length_m=values.get("vehicle_length_m"), municipality=municipality,
+            booked_by=request.user if request.user.is_authenticated else None,
+            note=values["note"],
+        )
         return Response(s.DockReservationSerializer(reservation).data,
                         status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        try:
-            reservation = services.dock_reservation_cancel(
-                reservation=_own(DockReservation, request, pk))
-        except BookingError as exc:
-            return problem(exc)
+        reservation = services.dock_reservation_cancel(
+            reservation=_own(DockReservation, request, pk))
         return Response(s.DockReservationSerializer(reservation).data)
 
 
-class StorageReservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class StorageReservationViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                 viewsets.GenericViewSet):
     serializer_class = s.StorageReservationSerializer
     filterset_fields = ["hub", "status"]
@@ -99,28 +91,23 @@ class StorageReservationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin
         data = s.StorageReservationSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        try:
-            reservation = services.storage_reservation_create(
-                hub=values["hub"], organisation=request_organisation(request),
-                pallets=values["pallets"], start_date=values["start_date"],
-                end_date=values["end_date"], note=values.get("note", ""),
-            )
-        except BookingError as exc:
-            return problem(exc)
+        reservation = services.storage_reservation_create(
+            hub=values["hub"], organisation=request_organisation(request),
+            pallets=values["pallets"], start_date=values["start_date"],
+            end_date=values["end_date"], note=values.get("note", ""),
+        )
         return Response(s.StorageReservationSerializer(reservation).data,
                         status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        try:
-            reservation = services.storage_reservation_cancel(
-                reservation=_own(StorageReservation, request, pk))
-        except BookingError as exc:
-            return problem(exc)
+        reservation = services.storage_reservation_cancel(
+            reservation=_own(StorageReservation, request, pk))
         return Response(s.StorageReservationSerializer(reservation).data)
 
 
-class ChainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ChainViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   viewsets.GenericViewSet):
     """A carrier's last-mile chains: dock slot plus the delivery's kerb time, as one."""
 
     serializer_class = s.ChainSerializer
@@ -140,30 +127,24 @@ class ChainViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             get_object_or_404(Vehicle, pk=values["delivery_vehicle"],
                               organisation__in=[o for o in (organisation, operator) if o])
             if values.get("delivery_vehicle") else None)
-        try:
-            chain = services.chain_create(
-                hub=values["hub"], organisation=organisation,
-                inbound_start=values["inbound_start"], inbound_end=values["inbound_end"],
-                vehicle_length_m=values["vehicle_length_m"],
-                delivery_bay=get_object_or_404(LoadingBay, pk=values["delivery_bay"]),
-                delivery_start=values["delivery_start"], delivery_end=values["delivery_end"],
-                delivery_vehicle=delivery_vehicle,
-                delivery_vehicle_length_m=values["delivery_vehicle_length_m"],
-                recipient=_organisation(values.get("recipient")),
-                last_mile_operator=operator,
-                goods_litres=values["goods_litres"],
-                booked_by=request.user if request.user.is_authenticated else None,
-            )
-        except BookingError as exc:
-            return problem(exc)
+        chain = services.chain_create(
+            hub=values["hub"], organisation=organisation,
+            inbound_start=values["inbound_start"], inbound_end=values["inbound_end"],
+            vehicle_length_m=values["vehicle_length_m"],
+            delivery_bay=get_object_or_404(LoadingBay, pk=values["delivery_bay"]),
+            delivery_start=values["delivery_start"], delivery_end=values["delivery_end"],
+            delivery_vehicle=delivery_vehicle,
+            delivery_vehicle_length_m=values["delivery_vehicle_length_m"],
+            recipient=_organisation(values.get("recipient")),
+            last_mile_operator=operator,
+            goods_litres=values["goods_litres"],
+            booked_by=request.user if request.user.is_authenticated else None,
+        )
         return Response(s.ChainSerializer(chain).data, status=status.HTTP_201_CREATED)
 
     def _command(self, request, pk, service, **extra):
         chain = get_object_or_404(self.get_queryset(), pk=pk)
-        try:
-            chain = service(chain=chain, **extra)
-        except BookingError as exc:
-            return problem(exc)
+        chain = service(chain=chain, **extra)
         return Response(s.ChainSerializer(chain).data)
 
     @action(detail=True, methods=["post"], url_path="move-inbound")
@@ -187,7 +168,7 @@ def _organisation(pk):
     return get_object_or_404(Organisation, pk=pk) if pk else None
 
 
-class CollectorRouteViewSet(viewsets.ReadOnlyModelViewSet):
+class CollectorRouteViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
     """A collector's planned routes (applied runs only); `?day=YYYY-MM-DD` narrows to a day."""
 
     serializer_class = s.PlannedRouteSerializer

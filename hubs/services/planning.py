@@ -28,6 +28,7 @@ from ..routing import Plan, build_problem, whole_minute
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
+VEHICLE_WEIGHT = 10_000_000  # metres a vehicle is worth in the stored objective
 # Below the task's soft time limit (hubs.tasks), so the solver stops first.
 MAX_SOLVER_SECONDS = 120
 
@@ -161,7 +162,8 @@ def planning_run_apply(*, run_id: int, plan: Plan, solution: routing.Solution, n
         _mark_unserved(run, plan, solution)
         run.status = PlanningRun.Status.APPLIED
         run.solver_status = solution.status
-        run.objective = solution.objective
+        # Vehicles first, then metres: the core's lexicographic objective as one number.
+        run.objective = solution.vehicles_used * VEHICLE_WEIGHT + solution.total_distance
         run.vehicles_used = solution.vehicles_used
         run.distance_m = solution.total_distance
         run.solver_seconds = round(solution.seconds, 2)

@@ -71,6 +71,8 @@ def check_routes(problem: Problem, solution: Solution) -> list[str]:
                 served[vis.id] = vid
                 if veh.allowed_stops is not None and vis.id not in veh.allowed_stops:
                     errors.append(f"vehicle {vid} may not visit stop {vis.id}")
+                if s.zero_emission_only and not veh.zero_emission:
+                    errors.append(f"vehicle {vid} is not zero-emission at stop {vis.id}")
                 window, service = s.window, s.service_time
                 for d in dims:
                     goods[d] -= int(s.delivery.get(d, 0))

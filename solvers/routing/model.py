@@ -60,6 +60,8 @@ class Stop:
     delivery: Mapping[str, int] = field(default_factory=dict)
     window: tuple[int, int] = (0, DAY)
     service_time: int = 0
+    #: inside a zero-emission zone: only vehicles with ``zero_emission`` may serve it
+    zero_emission_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,5 +161,4 @@ class Solution:
     total_distance: int
     vehicles_used: int
     seconds: float
-    objective: int | None = None
     log: list[str] = field(default_factory=list)

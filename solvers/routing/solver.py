@@ -1,10 +1,15 @@
 """Vehicle routing on the OR-Tools routing solver.
 
-Objective: fewest vehicles first, then least distance. The fleet size is not priced;
-instead a first plan is found with the whole fleet, then routes are removed one at a
-time: the smallest route's stops are dropped, the model is rebuilt with one vehicle
-fewer and local search (from the previous routes) tries to re-insert every stop. The
-last fleet that served everything gets the remaining time for distance.
+Objective: fewest vehicles first, then least distance. The fleet size is not priced.
+A first plan is found with the whole fleet (OR-Tools, guided local search), then routes
+are removed one at a time: the fleet is fixed to one vehicle fewer and the removed
+route's stops must be re-inserted. Where the instance allows an exact check (time
+windows, shifts, pickup-only or delivery-only dimensions) this is done by an
+ejection-pool search (``ejection.py``); otherwise by OR-Tools local search from the
+previous routes with the removed stops unperformed (optional stops with a large drop
+penalty), optionally alternating with a squeeze that allows late service at a cost.
+After each removed route OR-Tools tidies the distance, and the last fleet that served
+everything gets the remaining time for distance.
 
 Multi-trip routes use optional copies of each disposal site ("reload" nodes). A reload
 node has a transit of minus a large amount on every pickup-only dimension it accepts and
@@ -51,11 +56,11 @@ class SolveOptions:
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
     metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     #: share of the time budget for the first plan with the whole fleet
-    first_share: float = 0.15
+    first_share: float = 0.1
     #: share of the time budget after which no further vehicle removal is started
-    removal_share: float = 0.75
+    removal_share: float = 0.72
     #: time for one attempt at removing a route, as share of the budget
-    attempt_share: float = 0.12
+    attempt_share: float = 0.1
     #: lower bound on vehicles (stop removing routes when reached); computed if None
     min_vehicles: int | None = None
     #: cost per time unit of lateness in the fleet-squeeze attempts (0: drop-and-reinsert)
@@ -74,6 +79,10 @@ class SolveOptions:
     squeeze_rounds: int = 2
     #: cost per time unit of route duration in the route-removal attempts
     span_cost: int = 0
+    #: first-solution strategy of a fresh start with the final fleet ("" to skip)
+    fresh_first_solution: str = "LOCAL_CHEAPEST_INSERTION"
+    #: share of the final phase given to that fresh start
+    fresh_share: float = 0.4
     #: extra local-search operators that insert unserved stops while moving others
     insertion_operators: bool = True
     log: bool = False
@@ -151,9 +160,12 @@ def build_instance(problem: Problem) -> _Instance:
             raise ValueError(f"duplicate stop id {s.id!r}")
         seen.add(s.id)
         cand = [vi for vi, v in enumerate(problem.vehicles)
-                if v.allowed_stops is None or s.id in v.allowed_stops]
+                if (v.allowed_stops is None or s.id in v.allowed_stops)
+                and (v.zero_emission or not s.zero_emission_only)]
         if not cand:
-            unserved[s.id] = "no vehicle is allowed to visit this stop"
+            unserved[s.id] = ("no zero-emission vehicle may visit this stop"
+                              if s.zero_emission_only else
+                              "no vehicle is allowed to visit this stop")
             continue
         pick, dlv = _clean(s.pickup), _clean(s.delivery)
         fits = [vi for vi in cand if all(
@@ -409,6 +421,8 @@ class _Model:
             a = r.ReadAssignmentFromRoutes(idx_routes, True)
             if a is not None:
                 sol = r.SolveFromAssignmentWithParameters(a, ps)
+            else:
+                self.inst.log.append("initial routes rejected by the model")
         if sol is None:
             if initial is not None:
                 # the model is closed; a fresh first solution is still possible
@@ -621,22 +635,27 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
             initial = [_strip_reloads(inst, rt) for _, rt in keep]
             use_ep = (opts.ejection and not best.dropped and not inst.mixed
                       and not any(nd.kind == "disposal" for nd in inst.nodes))
-            if use_ep:
-                ep_time = min(max(attempt, stop_removal_at - time.monotonic()),
+            # OR-Tools first: re-insert what local search can, from the previous routes
+            r2 = _attempt(inst, opts, subset, initial, cand[1], attempt, drop_penalty,
+                          can_squeeze=not best.dropped)
+            if use_ep and (r2 is None or r2.dropped):
+                # then the ejection pool on what is left
+                start = r2.routes if r2 is not None else initial
+                pool = r2.dropped if r2 is not None else list(cand[1])
+                ep_time = min(max(0.0, stop_removal_at - time.monotonic()),
                               opts.time_limit * opts.ejection_share, remaining())
-                new_routes = remove_route(inst, subset, initial, cand[1], ep_time,
-                                          seed=opts.seed + len(failed),
-                                          perturb_moves=opts.perturb_moves,
-                                          cheapest=opts.cheapest_insertion)
+                new_routes = None
+                if ep_time > 0.1:
+                    new_routes = remove_route(inst, subset, start, pool, ep_time,
+                                              seed=opts.seed + len(failed),
+                                              perturb_moves=opts.perturb_moves,
+                                              cheapest=opts.cheapest_insertion)
                 r2 = None
                 if new_routes is not None:
                     dist = sum(_route_distance(inst, inst.depot_node[
                         problem.vehicles[v].depot], rt) for v, rt in zip(subset, new_routes,
                                                                           strict=True))
                     r2 = _RunResult(new_routes, [], dist, dist)
-            else:
-                r2 = _attempt(inst, opts, subset, initial, cand[1], attempt, drop_penalty,
-                              can_squeeze=not best.dropped)
             if r2 is not None and len(r2.dropped) <= len(best.dropped):
                 if use_ep and opts.polish_share > 0 and remaining() > 0.5:
                     # tidy the distance of the plan before the next removal
@@ -659,6 +678,18 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     if remaining() > 0.1:
         used = [(best_vehicles[k], rt) for k, rt in enumerate(best.routes) if rt]
         subset = [v for v, _ in used]
+        if opts.fresh_first_solution and remaining() > 2.0:
+            # a fresh start with the chosen fleet often beats the removal's routes
+            mf = _Model(inst, subset, drop_penalty)
+            rf = mf.solve(remaining() * opts.fresh_share, opts.fresh_first_solution,
+                          opts.metaheuristic)
+            if rf is not None:
+                log.append(f"fresh start: {len(rf.dropped)} dropped, distance {rf.distance}")
+            if rf is not None and (len(rf.dropped), rf.distance) < (len(best.dropped),
+                                                                    best.distance):
+                best, best_vehicles = rf, subset
+                used = [(subset[k], rt) for k, rt in enumerate(rf.routes) if rt]
+                subset = [v for v, _ in used]
         m = _Model(inst, subset, drop_penalty)
         r3 = m.solve(remaining(), opts.first_solution, opts.metaheuristic,
                      initial=[rt for _, rt in used])
@@ -676,7 +707,6 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
 
 def _to_solution(inst: _Instance, vehicles: list[int], routes: list[list[int]],
                  dropped: list[int], t0: float, status: str) -> Solution:
-    p = inst.problem
     out_routes: list[Route] = []
     total = 0
     for v, rt in zip(vehicles, routes, strict=True):
@@ -689,10 +719,7 @@ def _to_solution(inst: _Instance, vehicles: list[int], routes: list[list[int]],
         unserved[inst.nodes[i].ref] = "could not be fitted into the plan (fleet capacity, " \
                                       "time windows or shifts)"
     if status == "no_solution":
-        routes_out: list[Route] = []
-        return Solution(status, routes_out, unserved, 0, 0, time.monotonic() - t0,
-                        log=inst.log)
-    del p
+        return Solution(status, [], unserved, 0, 0, time.monotonic() - t0, log=inst.log)
     return Solution(status, out_routes, unserved, total, len(out_routes),
                     time.monotonic() - t0, log=inst.log)
 

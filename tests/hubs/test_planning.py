@@ -169,3 +169,13 @@ def test_a_collector_without_vehicles_gets_a_failed_run_that_says_why(frozen_now
     assert run.status == PlanningRun.Status.FAILED
     assert "no active vehicles" in run.error
     assert not PickupRequest.objects.exclude(status=PickupRequest.Status.PENDING).exists()
+
+
+def test_a_vehicle_that_is_not_zero_emission_is_kept_out_of_the_zone(frozen_now):
+    cv, _bays, pickups = collectors_day(SATURDAY)
+    cv.vehicle.zero_emission = False
+    cv.vehicle.save(update_fields=["zero_emission"])
+    run = run_once(cv.organisation)
+    assert run.planned_count == 0
+    assert set(PickupRequest.objects.values_list("status", flat=True)) == {
+        PickupRequest.Status.UNPLANNED}

@@ -190,6 +190,24 @@ def test_a_vehicle_only_visits_its_allowed_stops():
     assert sol.vehicles_used == 1
 
 
+def test_zero_emission_zone_stops_go_to_zero_emission_vehicles_only():
+    depot = Site("hub", x=0.0, y=0.0)
+    stops = [Stop("centre", x=300.0, y=0.0, pickup={"organic": 2}, zero_emission_only=True),
+             Stop("edge", x=-300.0, y=0.0, pickup={"organic": 2})]
+    bike = Vehicle("bike", "hub", {"organic": 2}, category="cargo_bike", zero_emission=True)
+    truck = Vehicle("truck", "hub", {"organic": 20}, category="truck")
+    problem = Problem(stops, [truck, bike], [depot])
+    sol = solve(problem, SolveOptions(time_limit=0.5))
+    assert check_routes(problem, sol) == []
+    served_by = {s: r.vehicle_id for r in sol.routes for s in r.stop_ids}
+    assert served_by == {"centre": "bike", "edge": "truck"}
+
+    only_trucks = Problem(stops, [truck], [depot])
+    sol = solve(only_trucks, SolveOptions(time_limit=0.3))
+    assert "zero-emission" in sol.unserved["centre"]
+    assert check_routes(only_trucks, sol) == []
+
+
 def test_lat_lon_stops_use_haversine_with_the_detour_factor():
     depot = Site("leiden-hub", lat=52.1601, lon=4.4970)
     shop = Stop("shop", lat=52.1700, lon=4.4970, pickup={"paper_cardboard": 1})
@@ -218,3 +236,15 @@ def test_bundling_report_counts_trips_and_kilometres_against_one_trip_per_stream
     assert rep.km < rep.baseline_km
     assert rep.km_saved_pct > 70
     assert math.isclose(rep.km, sol.total_distance / 1000)
+
+
+def test_vehicles_start_and_end_at_their_own_depot():
+    hubs = [Site("leiden", x=0.0, y=0.0), Site("gouda", x=20000.0, y=0.0)]
+    stops = [Stop("a", x=500.0, y=0.0, pickup={"residual": 1}),
+             Stop("b", x=19500.0, y=0.0, pickup={"residual": 1})]
+    vans = [Vehicle("l", "leiden", {"residual": 5}), Vehicle("g", "gouda", {"residual": 5})]
+    problem = Problem(stops, vans, hubs)
+    sol = solve(problem, SolveOptions(time_limit=0.5))
+    assert check_routes(problem, sol) == []
+    assert {r.vehicle_id: r.stop_ids for r in sol.routes} == {"l": ["a"], "g": ["b"]}
+    assert all(r.visits[0].id == r.visits[-1].id for r in sol.routes)
