@@ -472,3 +472,36 @@ def test_a_change_by_the_wrong_person_is_refused_and_changes_nothing(cast, db, f
     response = getattr(client, method)(url, body, **kwargs)
     assert answer(response) == want, f"{method.upper()} {url}: {response.status_code}"
     assert snapshot(cast) == before
+
+
+# --- The holes this matrix found, one test each ---------------------------------------------
+
+
+@pytest.mark.parametrize("address", ["/admin/places/municipality/", "/admin/places/zone/add/",
+                                     "/admin/organisations/organisation/add/"])
+def test_a_municipal_admin_opens_pages_that_choose_a_municipality_without_a_server_error(
+        cast, db, frozen_now, address):
+    """The scope filtered a municipality's own id with a model instance: a 500 for every
+    municipal admin on the municipality list and any form with a municipality field."""
+    for role in ("leiden_admin", "gouda_admin"):
+        assert cast.client(role).get(address).status_code == 200
+
+
+def test_the_gouda_admin_cannot_open_leidens_hub_reservations_in_the_admin(cast, db,
+                                                                          frozen_now):
+    gouda = cast.client("gouda_admin")
+    for address in (f"/admin/hubs/hub/{cast.hub.pk}/change/",
+                    f"/admin/hubs/dockreservation/{cast.dock_reservation.pk}/change/",
+                    f"/admin/hubs/storagereservation/{cast.storage_reservation.pk}/change/",
+                    f"/admin/hubs/plannedroute/{cast.route.pk}/change/"):
+        assert gouda.get(address).status_code == 403, address
+    listed = gouda.get("/admin/hubs/dockreservation/").content.decode()
+    assert cast.dock_reservation.reference not in listed
+
+
+def test_a_run_sheet_is_for_its_collector_and_staff_of_the_municipalities_sharing_the_hub(
+        cast, db, frozen_now):
+    address = f"/hubs/routes/{cast.route.pk}/sheet/"
+    assert cast.client("collector").get(address).status_code == 200
+    assert cast.client("leiden_admin").get(address).status_code == 200
+    assert cast.client("gouda_admin").get(address).status_code == 403
