@@ -211,3 +211,36 @@ def test_allocated_bookings_land_at_the_wall_times_requested(change_day, bay):
         request.refresh_from_db()
         assert wall(change_day, "09:00") <= request.booking.start
         assert request.booking.end <= wall(change_day, "10:00")
+
+
+def test_on_the_25_hour_day_the_last_hour_is_refused_by_allocation_never_misplaced():
+    """The exchange format has 1440 minutes; on the October night minute 1440 is 23:00.
+
+    A request for 23:10-23:50 cannot be planned then: it is refused (with instant
+    booking still open to it), and nothing is booked an hour off. The same request on
+    an ordinary day is allocated at its wall time.
+    """
+    from places.models import TimeWindow
+
+    day, ordinary = AUTUMN[0], AUTUMN[0] - dt.timedelta(days=7)
+    zone = ZoneFactory(book_ahead_days=28, standard_windows=False)
+    for weekday in range(7):
+        TimeWindow.objects.create(zone=zone, weekday=weekday, start=dt.time(20),
+                                  end=dt.time(23, 59), zero_emission_only=False)
+    bay = BayFactory(zone=zone, kerb_length_m=Decimal("14"), max_vehicles=2)
+    outcome = {}
+    for when in (ordinary, day):
+        with time_machine.travel(wall(when - dt.timedelta(days=4), "06:00"), tick=False):
+            request = a_request(zone, [bay], when, earliest="23:10", latest="23:50",
+                                duration=30, vehicle=VehicleFactory())
+            run = allocation.allocation_run_start(zone=zone, day=when,
+                                                  trigger=AllocationRun.Trigger.COMMAND,
+                                                  enqueue=False)
+            allocation.allocation_run_execute(run_id=run.pk, task_id="late", time_limit=2,
+                                              workers=1)
+            request.refresh_from_db()
+            outcome[when] = request
+    assert outcome[ordinary].status == "allocated"
+    assert wall(ordinary, "23:10") <= outcome[ordinary].booking.start
+    assert outcome[day].status == "refused"
+    assert not Booking.objects.filter(bay=bay, start__date__gte=day).exists()
