@@ -362,3 +362,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "HubReservationStatusEnum": "hubs.api.schema.RESERVATION_STATUS",
     "LastMileChainStatusEnum": "hubs.api.schema.CHAIN_STATUS",
 })
+# JSON bodies must be valid Unicode (no lone surrogates); forms as DRF parses them.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "api.parsers.UnicodeJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]

@@ -261,3 +261,14 @@ def test_nul_bytes_and_odd_unicode_in_text_never_reach_the_database_badly(
     assert_answered_well(response, before, state(cast))
     if "\x00" in text:
         assert response.status_code == 400
+
+
+@pytest.mark.parametrize("name", ["vehicle", "booking", "webhook", "request"])
+def test_a_lone_surrogate_in_any_field_is_refused_as_malformed(cast, foreign_vehicle, name):
+    """Echoed in an error answer, it once made the answer itself fail to encode (a 500)."""
+    method, url, body = endpoints(cast, foreign_vehicle)[name]
+    before = state(cast)
+    for field in body:
+        response = send(cast.client("carrier_key"), method, url, {**body, field: "\ud800"})
+        assert response.status_code == 400, (field, response.content[:300])
+        assert_answered_well(response, before, state(cast))
