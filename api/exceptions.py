@@ -6,7 +6,7 @@ from their class; bad input lists its field errors. Nothing a caller sends
 should turn into a 500.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -23,6 +23,12 @@ class IdempotencyKeyReused(exceptions.APIException):
     status_code = 422
     default_code = "idempotency_key_reused"
     default_detail = "This Idempotency-Key was used before with another request."
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
+    default_detail = "The request body is larger than this API accepts."
 
 
 def problem_type(code: str) -> str:
@@ -83,6 +89,9 @@ def problem_exception_handler(exc, context):
         exc = exceptions.APIException(_("This conflicts with data that already exists."))
         exc.status_code = status.HTTP_409_CONFLICT
         exc.default_code = "conflict"
+    elif isinstance(exc, RequestDataTooBig):
+        # Raised while DRF parses the body; without this it would leave the API as an HTML 400.
+        exc = PayloadTooLarge()
     elif isinstance(exc, DataError):
         exc = exceptions.ValidationError(_("A value is out of range or not allowed."))
     if isinstance(exc, Http404):

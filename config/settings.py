@@ -356,8 +356,19 @@ CELERY_BEAT_SCHEDULE["hubs-start-due-planning-runs"] = {
     "task": "hubs.tasks.start_due_planning_runs",
     "schedule": 300.0,
 }
+
+# --- Request size ---------------------------------------------------------------
+# API and form bodies are small; a larger one is refused (413 in the API) before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 1024 * 1024))
+
 # Two "status" choice sets in the hubs API, named so the schema has no collision.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "HubReservationStatusEnum": "hubs.api.schema.RESERVATION_STATUS",
     "LastMileChainStatusEnum": "hubs.api.schema.CHAIN_STATUS",
 })
+# JSON bodies must be valid Unicode (no lone surrogates); forms as DRF parses them.
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "api.parsers.UnicodeJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]

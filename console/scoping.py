@@ -44,6 +44,9 @@ CUSTOM_LOOKUPS = {
         "bookings__bay__zone__municipality",
         "booking_requests__zone__municipality",
     ],
+    # Shared hubs: through the municipalities that share the hub.
+    "hubs.storagereservation": ["hub__municipalities"],
+    "hubs.plannedroute": ["depot__municipalities"],
     "organisations.vehicle": [
         "organisation__municipality",
         "bookings__bay__zone__municipality",
@@ -124,7 +127,8 @@ def scope_queryset(queryset: QuerySet, scope: Scope, lookups: list[str] | None =
         return queryset.none()
     condition = Q()
     for lookup in lookups:
-        condition |= Q(**{lookup: scope.municipality})
+        # By id: the "pk" lookup of the municipality itself takes no model instance.
+        condition |= Q(**{lookup: scope.municipality_id})
     if is_multi_valued(lookups):
         # Joins through to-many relations repeat rows; a subquery keeps the
         # queryset free of DISTINCT so the admin can still order and delete it.

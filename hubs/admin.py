@@ -84,7 +84,7 @@ def cancel_dock_reservations(modeladmin, request, queryset):
 
 
 @admin.register(DockReservation)
-class DockReservationAdmin(admin.ModelAdmin):
+class DockReservationAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["reference", "hub", "door", "organisation", "municipality", "start", "end",
                     "status"]
     list_filter = ["status", "hub", "municipality"]
@@ -101,7 +101,7 @@ class DockReservationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StorageReservation)
-class StorageReservationAdmin(admin.ModelAdmin):
+class StorageReservationAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["reference", "hub", "organisation", "pallets", "start_date", "end_date",
                     "status"]
     list_filter = ["status", "hub"]
@@ -197,7 +197,7 @@ class RouteStopInline(admin.TabularInline):
 
 
 @admin.register(PlannedRoute)
-class PlannedRouteAdmin(admin.ModelAdmin):
+class PlannedRouteAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["run", "vehicle", "start", "end", "distance_m", "trips", "sheet_link"]
     list_filter = ["run__day"]
     inlines = [RouteStopInline]

@@ -6,12 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 
+from console.scoping import scope_of, scope_queryset
 from organisations.models import Organisation
 from organisations.selectors import organisation_of
 from places import localtime
 
 from . import runsheet
-from .models import PlannedRoute, PlanningRun
+from .models import Hub, PlannedRoute, PlanningRun
 from .services.bundling import bundling_report
 
 
@@ -22,7 +23,7 @@ def run_sheet(request, pk: int):
         PlannedRoute.objects.select_related("run__collector", "vehicle__vehicle", "depot"), pk=pk
     )
     organisation = organisation_of(request.user)
-    if not request.user.is_staff and organisation != route.run.collector:
+    if organisation != route.run.collector and not _staff_sees_depot(request.user, route.depot):
         raise PermissionDenied
     stops = list(route.stops.select_related("pickup__organisation", "bay", "booking",
                                             "disposal_site", "chain__recipient"))
@@ -33,6 +34,13 @@ def run_sheet(request, pk: int):
         "height": runsheet.HEIGHT, "km": route.distance_m / 1000,
         "superseded": route.run.status != PlanningRun.Status.APPLIED,
     })
+
+
+def _staff_sees_depot(user, depot) -> bool:
+    """Staff see the routes from hubs their municipality shares (superusers: every hub)."""
+    if not user.is_staff:
+        return False
+    return scope_queryset(Hub.objects.filter(pk=depot.pk), scope_of(user)).exists()
 
 
 @login_required

@@ -1,0 +1,25 @@
+"""Which of the cast's objects each admin model page is tried with."""
+
+ADMIN_OBJECTS = {
+    "places_municipality": lambda c: c.leiden,
+    "places_zone": lambda c: c.zone,
+    "places_loadingbay": lambda c: c.bay,
+    "places_timewindow": lambda c: c.zone.windows.first(),
+    "places_closure": lambda c: c.closure,
+    "organisations_organisation": lambda c: c.users["leiden_admin"].membership.organisation,
+    "organisations_membership": lambda c: c.users["leiden_admin"].membership,
+    "organisations_vehicle": lambda c: c.van,
+    "bookings_booking": lambda c: c.booking,
+    "bookings_bookingrequest": lambda c: c.booking_request,
+    "hubs_pickuprequest": lambda c: c.pickup,
+    "hubs_hub": lambda c: c.hub,
+    "hubs_dockreservation": lambda c: c.dock_reservation,
+    "hubs_storagereservation": lambda c: c.storage_reservation,
+    "hubs_collectorvehicle": lambda c: c.route.vehicle,
+    "hubs_planningrun": lambda c: c.route.run,
+    "hubs_plannedroute": lambda c: c.route,
+    "webhooks_webhookendpoint": lambda c: c.webhook_endpoint,
+    "webhooks_webhookdelivery": lambda c: c.webhook_delivery,
+    "webhooks_webhookevent": lambda c: c.webhook_delivery.event,
+    "auth_user": lambda c: c.users["shopkeeper"],
+}
