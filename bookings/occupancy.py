@@ -84,32 +84,34 @@ class BayDay:
             for m in minutes
         )
 
-    def usable_minutes(self, length_cm: int, zero_emission: bool) -> bytearray:
-        """1 where a vehicle of this length may stand that minute (open, not closed, room)."""
+    def room_minutes(self, length_cm: int) -> bytearray:
+        """1 where one more vehicle of this length fits the count and the kerb that minute."""
         limits = self.limits
-        open_to = self.is_open_to(zero_emission)
-        usable = bytearray(self.minutes)
-        if length_cm > limits.max_vehicle_cm:
-            return usable
-        for m in range(self.minutes):
-            usable[m] = (
-                open_to[m]
-                and not self.closed[m]
-                and self.count[m] < limits.max_vehicles
-                and self.length_cm[m] + length_cm <= limits.kerb_cm
-            )
-        return usable
+        return bytearray(
+            self.count[m] < limits.max_vehicles and self.length_cm[m] + length_cm <= limits.kerb_cm
+            for m in range(self.minutes)
+        )
+
+    def usable_minutes(self, length_cm: int, zero_emission: bool,
+                       room: bytearray | None = None) -> bytearray:
+        """1 where a vehicle of this length may stand that minute (open, not closed, room)."""
+        if length_cm > self.limits.max_vehicle_cm:
+            return bytearray(self.minutes)
+        room = self.room_minutes(length_cm) if room is None else room
+        open_to, closed = self.is_open_to(zero_emission), self.closed
+        return bytearray(
+            open_to[m] and not closed[m] and room[m] for m in range(self.minutes)
+        )
 
     def free_starts(
         self, duration: int, length_cm: int, zero_emission: bool, *, grid: int = 5,
         earliest: int = 0,
     ) -> list[int]:
         """Every start on the grid from which the whole stay (and its buffer) fits."""
-        usable = self.usable_minutes(length_cm, zero_emission)
-        room = self._room_for_buffer(length_cm)
-        open_run = _runs(usable)
-        room_run = _runs(room)
+        room = self.room_minutes(length_cm)
+        open_run = _runs(self.usable_minutes(length_cm, zero_emission, room))
         buffer = self.limits.buffer_minutes
+        room_run = _runs(room) if buffer else None
         first = max(0, earliest + (-earliest) % grid)
         return [
             start
@@ -117,13 +119,6 @@ class BayDay:
             if open_run[start] >= duration
             and (buffer == 0 or _buffer_fits(room_run, start + duration, buffer, self.minutes))
         ]
-
-    def _room_for_buffer(self, length_cm: int) -> bytearray:
-        limits = self.limits
-        return bytearray(
-            self.count[m] < limits.max_vehicles and self.length_cm[m] + length_cm <= limits.kerb_cm
-            for m in range(self.minutes)
-        )
 
 
 def _runs(flags: bytearray) -> list[int]:
