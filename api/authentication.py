@@ -1,12 +1,26 @@
-"""Authenticate API calls by an organisation's key: `Authorization: Api-Key <key>`."""
+"""Authenticate API calls by an organisation's key: `Authorization: Api-Key <key>`.
+
+A planning system calls many times a minute with the same key, so the key's row
+(with its organisation) is cached by its public prefix; the secret is still checked
+against the stored hash on every call. Saving, revoking or deleting a key, or saving
+its organisation, forgets the cached row; entries also expire, which bounds how
+long a change can go unseen if the cache was unreachable at that moment.
+"""
+
+import logging
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from .models import OrganisationAPIKey
 
+logger = logging.getLogger(__name__)
+
 KEYWORD = "Api-Key"
+CACHE_SECONDS = 300
 
 
 class OrganisationAPIKeyAuthentication(authentication.BaseAuthentication):
@@ -20,13 +34,67 @@ class OrganisationAPIKeyAuthentication(authentication.BaseAuthentication):
         key = key.strip()
         if not key or not key.isascii() or not key.isprintable():
             raise exceptions.AuthenticationFailed(_("This API key is not valid."))
-        try:
-            api_key = OrganisationAPIKey.objects.get_from_key(key)
-        except OrganisationAPIKey.DoesNotExist:
-            raise exceptions.AuthenticationFailed(_("This API key is not valid.")) from None
+        api_key = usable_key(key)
+        if api_key is None:
+            raise exceptions.AuthenticationFailed(_("This API key is not valid."))
         if api_key.has_expired or api_key.revoked:
             raise exceptions.AuthenticationFailed(_("This API key has expired or was revoked."))
         return AnonymousUser(), api_key
 
     def authenticate_header(self, request):
         return KEYWORD
+
+
+def usable_key(key: str) -> OrganisationAPIKey | None:
+    """The unrevoked key row (with its organisation) whose secret matches, else None."""
+    prefix = key.partition(".")[0]
+    api_key = _cache_get(prefix)
+    if api_key is None:
+        api_key = OrganisationAPIKey.objects.get_usable_keys().filter(prefix=prefix).first()
+        if api_key is None:
+            return None  # misses are not cached: guessed keys must not fill the cache
+        _cache_set(prefix, api_key)
+    return api_key if api_key.is_valid(key) else None
+
+
+def forget_keys(prefixes) -> None:
+    """Drop cached key rows now and again at commit (a read in between may re-cache)."""
+    prefixes = list(prefixes)
+
+    def forget():
+        try:
+            cache.delete_many([_cache_key(prefix) for prefix in prefixes])
+        except Exception:
+            logger.warning("API key cache unreachable; cached keys expire within %s s",
+                           CACHE_SECONDS, exc_info=True)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def key_changed(sender, instance, **kwargs) -> None:
+    forget_keys([instance.prefix])
+
+
+def organisation_changed(sender, instance, **kwargs) -> None:
+    forget_keys(OrganisationAPIKey.objects.filter(organisation_id=instance.pk)
+                .values_list("prefix", flat=True))
+
+
+def _cache_key(prefix: str) -> str:
+    return f"api-key:{prefix}"
+
+
+def _cache_get(prefix: str) -> OrganisationAPIKey | None:
+    try:
+        return cache.get(_cache_key(prefix))
+    except Exception:
+        logger.warning("API key cache unreachable", exc_info=True)
+        return None
+
+
+def _cache_set(prefix: str, api_key: OrganisationAPIKey) -> None:
+    try:
+        cache.set(_cache_key(prefix), api_key, CACHE_SECONDS)
+    except Exception:
+        logger.warning("API key cache unreachable", exc_info=True)

@@ -1,7 +1,18 @@
-"""Throttling per API key (or per organisation for a signed-in session), counted in the cache."""
+"""Throttling per API key (or per organisation for a signed-in session), counted in the cache.
+
+A fixed window counted atomically: DRF's SimpleRateThrottle reads a list of past
+request times and writes it back, so concurrent requests lose each other's counts and
+every request moves the whole list to and from Redis. Here each request is one atomic
+increment. If the cache cannot be reached, requests are let through (and logged):
+throttling protects the service, it must not take it down.
+"""
+
+import logging
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
+
+from operations.cache import count_in_window
 
 from .models import OrganisationAPIKey
 from .permissions import request_organisation
@@ -9,10 +20,36 @@ from .permissions import request_organisation
 DEFAULT_RATE = "600/minute"
 
 
+logger = logging.getLogger(__name__)
+
+
 class OrganisationKeyThrottle(SimpleRateThrottle):
-    """A budget of requests per key; a 429 carries Retry-After (DRF adds it from wait())."""
+    """A budget of requests per key and window; a 429 carries Retry-After (DRF adds it from
+    wait()): the seconds until the window turns."""
 
     scope = "api_key"
+    seconds_to_wait: float | None = None
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        now = self.timer()
+        window = int(now // self.duration)
+        try:
+            count = count_in_window(f"{key}:{window}", self.duration)
+        except Exception:
+            logger.warning("throttle counter unreachable; request let through", exc_info=True)
+            return True
+        if count <= self.num_requests:
+            return True
+        self.seconds_to_wait = (window + 1) * self.duration - now
+        return False
+
+    def wait(self):
+        return self.seconds_to_wait
 
     def get_rate(self):
         return getattr(settings, "API_THROTTLE_RATE", DEFAULT_RATE)

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import random
 import secrets
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -98,6 +100,45 @@ def start_server(env, port: int, workers: int):
     raise RuntimeError("gunicorn did not start")
 
 
+class LeanHTTPClient:
+    """Just enough HTTP/1.1 for this benchmark: one request per connection, as gunicorn's
+    sync workers serve them. The load generator shares the CPU with the server, and a
+    full client library spends more CPU per request than the app does on some of them."""
+
+    def __init__(self, host: str, port: int, api_key: str):
+        self.address = (host, port)
+        self.head = (f"Host: {host}:{port}\r\nAuthorization: Api-Key {api_key}\r\n"
+                     "Connection: close\r\n")
+
+    def request(self, method: str, path: str, body: dict | None) -> tuple[int, bytes]:
+        payload = json.dumps(body).encode() if body is not None else b""
+        head = f"{method} {path} HTTP/1.1\r\n{self.head}"
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+        with socket.create_connection(self.address, timeout=30) as connection:
+            connection.sendall(head.encode() + b"\r\n" + payload)
+            chunks = []
+            while chunk := connection.recv(65536):
+                chunks.append(chunk)
+        response = b"".join(chunks)
+        headers, _, content = response.partition(b"\r\n\r\n")
+        if b"transfer-encoding: chunked" in headers.lower():
+            content = _unchunk(content)
+        return int(headers[9:12]), content
+
+
+def _unchunk(content: bytes) -> bytes:
+    out, rest = [], content
+    while rest:
+        size_line, _, rest = rest.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out.append(rest[:size])
+        rest = rest[size + 2:]
+    return b"".join(out)
+
+
 class Recorder:
     def __init__(self):
         self.latencies: list[float] = []
@@ -113,35 +154,56 @@ class Recorder:
                 self.created.append(reference)
 
 
-def run_phase(name, clients, per_client, make_request, base_url, keys, expected) -> dict:
+def process_tree_cpu_seconds(root_pid: int) -> float | None:
+    """User + system CPU of a process and its children (Linux /proc), or None elsewhere."""
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{root_pid}/task/{root_pid}/children").read_text().split()
+        total = 0
+        for pid in [str(root_pid), *children]:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / tick
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def run_phase(name, clients, per_client, make_request, base_url, keys, expected,
+              server_pid) -> dict:
     recorder = Recorder()
+
+    host, port = urlsplit(base_url).hostname, urlsplit(base_url).port
 
     def client_loop(index):
         rng = random.Random(index)
-        headers = {"Authorization": f"Api-Key {keys[index % len(keys)]}"}
-        with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
-            for _ in range(per_client):
-                method, url, body = make_request(rng)
-                began = time.perf_counter()
-                try:
-                    response = client.request(method, url, json=body)
-                    status = response.status_code
-                    reference = response.json().get("reference") if status == 201 else None
-                except httpx.HTTPError:
-                    status, reference = 599, None
-                recorder.record(time.perf_counter() - began, status, reference)
+        client = LeanHTTPClient(host, port, keys[index % len(keys)])
+        for _ in range(per_client):
+            method, url, body = make_request(rng)
+            began = time.perf_counter()
+            try:
+                status, content = client.request(method, url, body)
+                reference = json.loads(content).get("reference") if status == 201 else None
+            except (OSError, ValueError):
+                status, reference = 599, None
+            recorder.record(time.perf_counter() - began, status, reference)
 
+    server_cpu, client_cpu = process_tree_cpu_seconds(server_pid), time.process_time()
     began = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(client_loop, range(clients)))
     wall = time.perf_counter() - began
+    client_cpu = time.process_time() - client_cpu
+    server_after = process_tree_cpu_seconds(server_pid)
+    server_cpu = server_after - server_cpu if server_cpu is not None and server_after else None
     latencies = sorted(recorder.latencies)
     cuts = statistics.quantiles(latencies, n=100)
     errors = sum(n for status, n in recorder.statuses.items() if status not in expected)
     return {"phase": name, "requests": len(latencies), "seconds": wall,
             "rps": len(latencies) / wall, "p50": cuts[49] * 1000, "p95": cuts[94] * 1000,
             "p99": cuts[98] * 1000, "errors": errors, "statuses": dict(recorder.statuses),
-            "created": recorder.created}
+            "created": recorder.created,
+            "server_cpu_ms": None if server_cpu is None else 1000 * server_cpu / len(latencies),
+            "client_cpu_ms": 1000 * client_cpu / len(latencies)}
 
 
 def availability_request(bays, day):
@@ -197,6 +259,9 @@ def print_phase(result):
     print(f"{result['phase']:<14} {result['requests']:>6} req {result['seconds']:>6.1f} s "
           f"{result['rps']:>7.1f} req/s  p50 {result['p50']:>6.1f} ms  p95 {result['p95']:>6.1f} ms"
           f"  p99 {result['p99']:>6.1f} ms  errors {result['errors']}  {result['statuses']}")
+    server = result["server_cpu_ms"]
+    print(f"{'':<14} CPU per request: server {'?' if server is None else f'{server:.2f}'} ms, "
+          f"load generator {result['client_cpu_ms']:.2f} ms")
 
 
 def main():
@@ -227,10 +292,10 @@ def main():
     try:
         per_client = max(1, args.availability // args.clients)
         reads = run_phase("availability", args.clients, per_client, availability_request(bays, day),
-                          base_url, keys, expected={200})
+                          base_url, keys, expected={200}, server_pid=server.pid)
         per_client = max(1, args.bookings // args.clients)
         writes = run_phase("bookings", args.clients, per_client, booking_request(bays, day),
-                           base_url, keys, expected={201, 409, 422})
+                           base_url, keys, expected={201, 409, 422}, server_pid=server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

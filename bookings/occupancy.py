@@ -30,6 +30,7 @@ class BayDay:
     closed: bytearray = field(init=False)
     count: list[int] = field(init=False)
     length_cm: list[int] = field(init=False)
+    _occupied: list[tuple[int, int]] = field(init=False, repr=False)
 
     def __post_init__(self):
         self.open_to_all = bytearray(self.minutes)
@@ -37,6 +38,7 @@ class BayDay:
         self.closed = bytearray(self.minutes)
         self.count = [0] * self.minutes
         self.length_cm = [0] * self.minutes
+        self._occupied = []
 
     def _span(self, start: int, end: int) -> range:
         return range(max(0, start), min(self.minutes, end))
@@ -53,7 +55,10 @@ class BayDay:
 
     def add_booking(self, start: int, end: int, length_cm: int) -> None:
         """Occupy the kerb from start until the end plus the zone's buffer."""
-        for minute in self._span(start, end + self.limits.buffer_minutes):
+        span = self._span(start, end + self.limits.buffer_minutes)
+        if span:
+            self._occupied.append((span.start, span.stop))
+        for minute in span:
             self.count[minute] += 1
             self.length_cm[minute] += length_cm
 
@@ -84,24 +89,31 @@ class BayDay:
             for m in minutes
         )
 
-    def room_minutes(self, length_cm: int) -> bytearray:
-        """1 where one more vehicle of this length fits the count and the kerb that minute."""
+    def room_minutes(self, length_cm: int) -> bytes:
+        """1 where one more vehicle of this length fits the count and the kerb that minute.
+
+        Only minutes that a booking occupies can differ from an empty kerb, so only
+        those are looked at one by one.
+        """
         limits = self.limits
-        return bytearray(
-            self.count[m] < limits.max_vehicles and self.length_cm[m] + length_cm <= limits.kerb_cm
-            for m in range(self.minutes)
-        )
+        if length_cm > limits.kerb_cm or limits.max_vehicles < 1:
+            return bytes(self.minutes)
+        room = bytearray(ALL_OPEN * self.minutes)
+        count, length, max_vehicles = self.count, self.length_cm, limits.max_vehicles
+        room_left = limits.kerb_cm - length_cm
+        for start, end in self._occupied:
+            for m in range(start, end):
+                if count[m] >= max_vehicles or length[m] > room_left:
+                    room[m] = 0
+        return bytes(room)
 
     def usable_minutes(self, length_cm: int, zero_emission: bool,
-                       room: bytearray | None = None) -> bytearray:
+                       room: bytes | None = None) -> bytes:
         """1 where a vehicle of this length may stand that minute (open, not closed, room)."""
         if length_cm > self.limits.max_vehicle_cm:
-            return bytearray(self.minutes)
+            return bytes(self.minutes)
         room = self.room_minutes(length_cm) if room is None else room
-        open_to, closed = self.is_open_to(zero_emission), self.closed
-        return bytearray(
-            open_to[m] and not closed[m] and room[m] for m in range(self.minutes)
-        )
+        return _and(_and(self.is_open_to(zero_emission), _not(self.closed)), room)
 
     def free_starts(
         self, duration: int, length_cm: int, zero_emission: bool, *, grid: int = 5,
@@ -109,26 +121,37 @@ class BayDay:
     ) -> list[int]:
         """Every start on the grid from which the whole stay (and its buffer) fits."""
         room = self.room_minutes(length_cm)
-        open_run = _runs(self.usable_minutes(length_cm, zero_emission, room))
-        buffer = self.limits.buffer_minutes
-        room_run = _runs(room) if buffer else None
+        usable = self.usable_minutes(length_cm, zero_emission, room)
+        buffer, minutes = self.limits.buffer_minutes, self.minutes
         first = max(0, earliest + (-earliest) % grid)
         return [
             start
-            for start in range(first, self.minutes - duration + 1, grid)
-            if open_run[start] >= duration
-            and (buffer == 0 or _buffer_fits(room_run, start + duration, buffer, self.minutes))
+            for start in range(first, minutes - duration + 1, grid)
+            if 0 not in usable[start:start + duration]
+            and (buffer == 0 or 0 not in room[start + duration:start + duration + buffer])
         ]
 
+    def rules(self) -> tuple[bytes, bytes, bytes]:
+        """What windows and closures made of the day, to cache and restore()."""
+        return bytes(self.open_to_all), bytes(self.open_to_clean), bytes(self.closed)
 
-def _runs(flags: bytearray) -> list[int]:
-    """runs[m]: how many consecutive minutes from m onwards are flagged."""
-    runs = [0] * (len(flags) + 1)
-    for m in range(len(flags) - 1, -1, -1):
-        runs[m] = runs[m + 1] + 1 if flags[m] else 0
-    return runs
+    def restore(self, rules: tuple[bytes, bytes, bytes]) -> None:
+        open_to_all, open_to_clean, closed = rules
+        self.open_to_all = bytearray(open_to_all)
+        self.open_to_clean = bytearray(open_to_clean)
+        self.closed = bytearray(closed)
 
 
-def _buffer_fits(room_run: list[int], after_end: int, buffer: int, minutes: int) -> bool:
-    needed = min(buffer, minutes - after_end)
-    return needed <= 0 or room_run[after_end] >= needed
+ALL_OPEN = b"\x01"
+
+
+def _and(left: bytes | bytearray, right: bytes | bytearray) -> bytes:
+    """Minute by minute AND of two 0/1 arrays, as one integer operation."""
+    size = len(left)
+    return (int.from_bytes(left, "big") & int.from_bytes(right, "big")).to_bytes(size, "big")
+
+
+def _not(flags: bytes | bytearray) -> bytes:
+    size = len(flags)
+    ones = int.from_bytes(ALL_OPEN * size, "big")
+    return (int.from_bytes(flags, "big") ^ ones).to_bytes(size, "big")

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from places import localtime
+from places import caching, localtime
 from places.models import Closure, LoadingBay, TimeWindow
 
 from .models import Booking
@@ -18,6 +18,8 @@ from .occupancy import BayDay, BayLimits
 
 
 def to_cm(metres: Decimal | float) -> int:
+    if isinstance(metres, Decimal):
+        return int((metres * 100).to_integral_value())
     return int(round(Decimal(str(metres)) * 100))
 
 
@@ -36,19 +38,45 @@ def bay_limits(bay: LoadingBay) -> BayLimits:
 
 
 def bay_days(
-    bays: Iterable[LoadingBay], day: dt.date, *, exclude_booking_id: int | None = None
+    bays: Iterable[LoadingBay], day: dt.date, *, exclude_booking_id: int | None = None,
+    cached_rules: bool = False,
 ) -> dict[int, BayDay]:
     """Each bay's day: its windows (its own, else its zone's), closures and occupying bookings.
 
-    Bays must come with their zone (select_related). Three queries for any number of bays.
+    Bays must come with their zone (select_related). Three queries for any number of bays;
+    with ``cached_rules`` (for reads, never under a booking's lock) windows and closures
+    come from the rules cache where it has them, and only the bookings are queried.
     """
     bays = list(bays)
     minutes = localtime.day_minutes(day)
     result = {bay.pk: BayDay(bay_limits(bay), minutes) for bay in bays}
-    _add_windows(bays, day, result)
-    _add_closures(bays, day, result)
+    if cached_rules:
+        _add_cached_rules(bays, day, result)
+    else:
+        _add_rules(bays, day, result)
     _add_bookings(bays, day, result, exclude_booking_id)
     return result
+
+
+def _add_rules(bays, day, result):
+    _add_windows(bays, day, result)
+    _add_closures(bays, day, result)
+
+
+def _add_cached_rules(bays, day, result):
+    version = caching.rules_version()
+    if version is None:
+        _add_rules(bays, day, result)
+        return
+    keys = {bay.pk: f"bay-day-rules:{version}:{bay.pk}:{day.isoformat()}" for bay in bays}
+    found = caching.get_many(list(keys.values()))
+    missing = [bay for bay in bays if keys[bay.pk] not in found]
+    if missing:
+        _add_rules(missing, day, result)
+        caching.set_many({keys[bay.pk]: result[bay.pk].rules() for bay in missing})
+    for bay in bays:
+        if keys[bay.pk] in found:
+            result[bay.pk].restore(found[keys[bay.pk]])
 
 
 def _add_windows(bays, day, result):
@@ -94,17 +122,18 @@ def _add_bookings(bays, day, result, exclude_booking_id):
     day_start = localtime.day_start(day)
     day_end = localtime.day_start(day + dt.timedelta(days=1))
     max_buffer = max((bay.zone.buffer_minutes for bay in bays), default=0)
-    bookings = (
-        Booking.objects.occupying()
-        .filter(bay__in=[b.pk for b in bays])
-        .overlapping(localtime.later(day_start, -max_buffer), day_end)
-        .values_list("pk", "bay_id", "start", "end", "vehicle_length_m")
-    )
+    bookings = Booking.objects.occupying_stays(
+        [b.pk for b in bays], localtime.later(day_start, -max_buffer), day_end)
+    # Rows come in UTC; minutes from a UTC midnight are real minutes (see localtime.elapsed).
+    midnight = day_start.astimezone(dt.UTC)
+    minute = dt.timedelta(minutes=1)
     for pk, bay_id, start, end, length in bookings:
         if pk == exclude_booking_id:
             continue
         result[bay_id].add_booking(
-            localtime.minute_of_day(day, start), localtime.minute_of_day(day, end), to_cm(length)
+            (start.astimezone(dt.UTC) - midnight) // minute,
+            (end.astimezone(dt.UTC) - midnight) // minute,
+            to_cm(length),
         )
 
 
@@ -134,7 +163,7 @@ def availability(
         bays = LoadingBay.objects.filter(zone=zone, is_active=True)
     bays = [b for b in _with_zone(bays) if b.is_active]
     now = now or localtime.now()
-    days = bay_days(bays, day)
+    days = bay_days(bays, day, cached_rules=True)
     length_cm = to_cm(vehicle_length_m)
     result = []
     for bay in bays:
