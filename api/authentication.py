@@ -7,17 +7,13 @@ its organisation, forgets the cached row; entries also expire, which bounds how
 long a change can go unseen if the cache was unreachable at that moment.
 """
 
-import logging
-
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from .models import OrganisationAPIKey
+from operations import cache
 
-logger = logging.getLogger(__name__)
+from .models import OrganisationAPIKey
 
 KEYWORD = "Api-Key"
 CACHE_SECONDS = 300
@@ -48,28 +44,17 @@ class OrganisationAPIKeyAuthentication(authentication.BaseAuthentication):
 def usable_key(key: str) -> OrganisationAPIKey | None:
     """The unrevoked key row (with its organisation) whose secret matches, else None."""
     prefix = key.partition(".")[0]
-    api_key = _cache_get(prefix)
+    api_key = cache.get_or_none(_cache_key(prefix))
     if api_key is None:
         api_key = OrganisationAPIKey.objects.get_usable_keys().filter(prefix=prefix).first()
         if api_key is None:
             return None  # misses are not cached: guessed keys must not fill the cache
-        _cache_set(prefix, api_key)
+        cache.set_many({_cache_key(prefix): api_key}, CACHE_SECONDS)
     return api_key if api_key.is_valid(key) else None
 
 
 def forget_keys(prefixes) -> None:
-    """Drop cached key rows now and again at commit (a read in between may re-cache)."""
-    prefixes = list(prefixes)
-
-    def forget():
-        try:
-            cache.delete_many([_cache_key(prefix) for prefix in prefixes])
-        except Exception:
-            logger.warning("API key cache unreachable; cached keys expire within %s s",
-                           CACHE_SECONDS, exc_info=True)
-
-    forget()
-    transaction.on_commit(forget)
+    cache.forget([_cache_key(prefix) for prefix in prefixes])
 
 
 def key_changed(sender, instance, **kwargs) -> None:
@@ -83,18 +68,3 @@ def organisation_changed(sender, instance, **kwargs) -> None:
 
 def _cache_key(prefix: str) -> str:
     return f"api-key:{prefix}"
-
-
-def _cache_get(prefix: str) -> OrganisationAPIKey | None:
-    try:
-        return cache.get(_cache_key(prefix))
-    except Exception:
-        logger.warning("API key cache unreachable", exc_info=True)
-        return None
-
-
-def _cache_set(prefix: str, api_key: OrganisationAPIKey) -> None:
-    try:
-        cache.set(_cache_key(prefix), api_key, CACHE_SECONDS)
-    except Exception:
-        logger.warning("API key cache unreachable", exc_info=True)

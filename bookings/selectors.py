@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q
 
 from places import caching, localtime
 from places.models import Closure, LoadingBay, TimeWindow
@@ -39,21 +40,21 @@ def bay_limits(bay: LoadingBay) -> BayLimits:
 
 def bay_days(
     bays: Iterable[LoadingBay], day: dt.date, *, exclude_booking_id: int | None = None,
-    cached_rules: bool = False,
+    rules_max_age: float | None = None,
 ) -> dict[int, BayDay]:
     """Each bay's day: its windows (its own, else its zone's), closures and occupying bookings.
 
-    Bays must come with their zone (select_related). Three queries for any number of bays;
-    with ``cached_rules`` (for reads, never under a booking's lock) windows and closures
-    come from the rules cache where it has them, and only the bookings are queried.
+    Bays must come with their zone (select_related). Three queries for any number of bays.
+    With ``rules_max_age`` windows and closures come from the rules cache (see
+    places.caching; 0 under a booking's lock), and only the bookings are queried.
     """
     bays = list(bays)
     minutes = localtime.day_minutes(day)
     result = {bay.pk: BayDay(bay_limits(bay), minutes) for bay in bays}
-    if cached_rules:
-        _add_cached_rules(bays, day, result)
-    else:
+    if rules_max_age is None:
         _add_rules(bays, day, result)
+    else:
+        _add_cached_rules(bays, day, result, rules_max_age)
     _add_bookings(bays, day, result, exclude_booking_id)
     return result
 
@@ -63,8 +64,8 @@ def _add_rules(bays, day, result):
     _add_closures(bays, day, result)
 
 
-def _add_cached_rules(bays, day, result):
-    version = caching.rules_version()
+def _add_cached_rules(bays, day, result, max_age):
+    version = caching.rules_version(max_age)
     if version is None:
         _add_rules(bays, day, result)
         return
@@ -81,9 +82,9 @@ def _add_cached_rules(bays, day, result):
 
 def _add_windows(bays, day, result):
     zone_ids = {bay.zone_id for bay in bays}
-    windows = TimeWindow.objects.filter(weekday=day.weekday()).filter(
-        bay__in=[b.pk for b in bays]
-    ) | TimeWindow.objects.filter(weekday=day.weekday(), zone__in=zone_ids)
+    windows = TimeWindow.objects.filter(
+        Q(bay__in=[b.pk for b in bays]) | Q(zone__in=zone_ids), weekday=day.weekday()
+    ).order_by()
     by_bay, by_zone = defaultdict(list), defaultdict(list)
     for window in windows:
         (by_bay[window.bay_id] if window.bay_id else by_zone[window.zone_id]).append(window)
@@ -98,9 +99,10 @@ def _add_windows(bays, day, result):
 
 def _add_closures(bays, day, result):
     zone_ids = {bay.zone_id for bay in bays}
-    closures = Closure.objects.filter(start_date__lte=day, end_date__gte=day).filter(
-        bay__in=[b.pk for b in bays]
-    ) | Closure.objects.filter(start_date__lte=day, end_date__gte=day, zone__in=zone_ids)
+    closures = Closure.objects.filter(
+        Q(bay__in=[b.pk for b in bays]) | Q(zone__in=zone_ids),
+        start_date__lte=day, end_date__gte=day,
+    ).order_by()
     for closure in closures:
         if not closure.applies_on(day):
             continue
@@ -163,7 +165,7 @@ def availability(
         bays = LoadingBay.objects.filter(zone=zone, is_active=True)
     bays = [b for b in _with_zone(bays) if b.is_active]
     now = now or localtime.now()
-    days = bay_days(bays, day, cached_rules=True)
+    days = bay_days(bays, day, rules_max_age=caching.VERSION_CHECK_SECONDS)
     length_cm = to_cm(vehicle_length_m)
     result = []
     for bay in bays:

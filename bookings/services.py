@@ -14,12 +14,12 @@ from django.db import IntegrityError, transaction
 
 from access.services import booking_zero_emission
 from organisations.models import Organisation, Vehicle
-from places import localtime
+from places import caching, localtime
 from places.models import LoadingBay
 
 from . import errors
 from . import events as booking_events
-from .locking import lock_rows
+from .locking import lock_ids, lock_rows
 from .models import Booking
 from .selectors import bay_days, to_cm
 
@@ -64,7 +64,7 @@ def _check_fits(
 ) -> None:
     """Refuse unless the stay fits the bay's windows, closures and room at every minute."""
     day = start.astimezone(localtime.LOCAL).date()
-    bay_day = bay_days([bay], day, exclude_booking_id=exclude_booking_id)[bay.pk]
+    bay_day = bay_days([bay], day, exclude_booking_id=exclude_booking_id, rules_max_age=0)[bay.pk]
     refusal = bay_day.refusal(
         localtime.minute_of_day(day, start),
         localtime.minute_of_day(day, end),
@@ -86,10 +86,12 @@ def _check_vehicle_free(*, vehicle: Vehicle | None, start, end, exclude_booking_
 
 
 def _lock_bay(bay_id: int) -> LoadingBay:
-    locked = lock_rows(LoadingBay.objects.select_related("zone"), [bay_id])
-    if not locked:
+    """Lock the bay's row, then read it and its zone through the rules cache, its version
+    checked now (as current as reading the row: rules are not locked either way)."""
+    bay = caching.bays_by_pk(lock_ids(LoadingBay, [bay_id]), max_age=0).get(bay_id)
+    if bay is None:
         raise errors.BayInactive()
-    return locked[0]
+    return bay
 
 
 def booking_create(
@@ -146,6 +148,9 @@ def _vehicle_facts(vehicle, vehicle_length_m, zero_emission):
     return length, bool(zero_emission), None
 
 
+VEHICLE_EXCLUSION = "booking_vehicle_not_in_two_places"
+
+
 def _insert_booking(**fields) -> Booking:
     vehicle = fields["vehicle"]
     for _attempt in range(3):
@@ -154,8 +159,12 @@ def _insert_booking(**fields) -> Booking:
                 return Booking.objects.create(
                     reference=new_reference(), plate=vehicle.plate if vehicle else "", **fields
                 )
-        except IntegrityError:
-            # Only a reference collision can fail here (1 in 10^10); try a new one.
+        except IntegrityError as exc:
+            if VEHICLE_EXCLUSION in str(exc):
+                # Another bay's booker took this vehicle meanwhile (their lock is not ours);
+                # PostgreSQL's exclusion constraint refused the second stay.
+                raise errors.VehicleBusy() from exc
+            # Otherwise a reference collision (1 in 10^10); try a new one.
             continue
     raise RuntimeError("Could not generate a unique booking reference.")
 

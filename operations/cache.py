@@ -6,9 +6,14 @@ API request makes several calls. A redis.Redis object is safe to share between
 threads, and it takes its connections from the pool either way.
 """
 
+import logging
+
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -53,3 +58,39 @@ def _shared_redis_client():
     if isinstance(client, SharedClientRedisCacheClient):
         return client.get_client(write=True)
     return None
+
+
+# The cache only ever speeds things up: when it cannot be reached, a read is a miss
+# (the caller reads the database), a write is skipped, and either is logged.
+
+def get_or_none(key: str):
+    return get_many([key]).get(key)
+
+
+def get_many(keys: list[str]) -> dict:
+    try:
+        return cache.get_many(keys)
+    except Exception:
+        logger.warning("cache unreachable", exc_info=True)
+        return {}
+
+
+def set_many(entries: dict, seconds: int) -> None:
+    try:
+        cache.set_many(entries, seconds)
+    except Exception:
+        logger.warning("cache unreachable", exc_info=True)
+
+
+def forget(keys: list[str]) -> None:
+    """Delete entries now, and again when the current transaction commits: a read in
+    between may have cached what the change replaces."""
+
+    def delete():
+        try:
+            cache.delete_many(keys)
+        except Exception:
+            logger.warning("cache unreachable; entries stay until they expire", exc_info=True)
+
+    delete()
+    transaction.on_commit(delete)

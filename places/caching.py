@@ -25,6 +25,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from operations import cache as shared_cache
+
 from .models import Closure, LoadingBay, TimeWindow, Zone
 
 logger = logging.getLogger(__name__)
@@ -71,9 +73,10 @@ class _LocalCache:
 _local = _LocalCache()
 
 
-def rules_version() -> str | None:
-    """The current version, or None when the cache cannot be reached."""
-    if _local.version and time.monotonic() - _local.checked < VERSION_CHECK_SECONDS:
+def rules_version(max_age: float = VERSION_CHECK_SECONDS) -> str | None:
+    """The current version, or None when the cache cannot be reached. ``max_age``: how old
+    this process's last reading may be (0 for a booking under lock: read it now)."""
+    if _local.version and time.monotonic() - _local.checked < max_age:
         return _local.version
     try:
         version = cache.get(RULES_VERSION_KEY)
@@ -113,11 +116,7 @@ def get_many(keys: list[str]) -> dict:
             found[key] = value
     missing = [key for key in keys if key not in found]
     if missing:
-        try:
-            shared = cache.get_many(missing)
-        except Exception:
-            logger.warning("rules cache unreachable", exc_info=True)
-            shared = {}
+        shared = shared_cache.get_many(missing)
         _local.put(shared)
         found.update(shared)
     return found
@@ -125,15 +124,17 @@ def get_many(keys: list[str]) -> dict:
 
 def set_many(entries: dict) -> None:
     _local.put(entries)
-    try:
-        cache.set_many(entries, ENTRY_SECONDS)
-    except Exception:
-        logger.warning("rules cache unreachable", exc_info=True)
+    shared_cache.set_many(entries, ENTRY_SECONDS)
 
 
-def bays_by_pk(pks: list[int]) -> dict[int, LoadingBay]:
-    """Bays with their zone, through the cache; ids that name no bay are left out."""
-    version = rules_version()
+def bays_by_pk(pks: list[int], max_age: float = VERSION_CHECK_SECONDS
+               ) -> dict[int, LoadingBay]:
+    """Bays with their zone, through the cache; ids that name no bay are left out.
+
+    The instances are shared with other requests of this process: read them, never
+    change and save them.
+    """
+    version = rules_version(max_age)
     if version is None:
         return _bays_from_database(pks)
     keys = {pk: f"bay:{version}:{pk}" for pk in pks}

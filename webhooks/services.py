@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
+from operations import cache as shared_cache
 from places import localtime
 
 from .models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -32,6 +33,9 @@ class WebhookError(ValueError):
     def __init__(self, message: str, *, field: str = "url"):
         super().__init__(message)
         self.message, self.field = message, field
+
+
+ENDPOINTS_CACHE_SECONDS = 300
 
 
 def _setting(name: str, default):
@@ -88,6 +92,8 @@ def publish_event(organisation, event_type: str, payload: dict) -> WebhookEvent 
     """
     if event_type not in EventType.values:
         raise ValueError(f"Unknown webhook event type {event_type!r}")
+    if not has_endpoints(organisation.pk):
+        return None
     endpoints = [
         e for e in WebhookEndpoint.objects.filter(organisation=organisation).exclude(
             status=WebhookEndpoint.Status.DISABLED)
@@ -106,6 +112,28 @@ def publish_event(organisation, event_type: str, payload: dict) -> WebhookEvent 
     ids = [d.pk for d in deliveries] or list(event.deliveries.values_list("pk", flat=True))
     transaction.on_commit(lambda: _enqueue(ids))
     return event
+
+
+def has_endpoints(organisation_id: int) -> bool:
+    """Whether the organisation has registered any endpoint (disabled ones included).
+
+    Most organisations have none, and every booking publishes an event: the answer is
+    cached and forgotten when an endpoint is added or removed (endpoints_changed).
+    """
+    key = _endpoints_key(organisation_id)
+    known = shared_cache.get_or_none(key)
+    if known is None:
+        known = WebhookEndpoint.objects.filter(organisation_id=organisation_id).exists()
+        shared_cache.set_many({key: known}, ENDPOINTS_CACHE_SECONDS)
+    return known
+
+
+def endpoints_changed(sender, instance, **kwargs) -> None:
+    shared_cache.forget([_endpoints_key(instance.organisation_id)])
+
+
+def _endpoints_key(organisation_id: int) -> str:
+    return f"webhooks:has-endpoints:{organisation_id}"
 
 
 def _enqueue(delivery_ids, countdown: float = 0) -> None:

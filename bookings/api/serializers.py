@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from api.fields import AwareDateTimeField
 from api.permissions import request_organisation
+from api.serializers import FieldsBuiltOnceMixin
 from bookings.models import Booking, BookingRequest, WaitlistEntry
 from organisations.models import Vehicle
 from places import caching
@@ -74,7 +75,7 @@ class VehicleChoiceMixin(serializers.Serializer):
                 "zero_emission": attrs["zero_emission"]}
 
 
-class BookingSerializer(serializers.ModelSerializer):
+class BookingSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     bay_code = serializers.CharField(source="bay.code", read_only=True)
     start = AwareDateTimeField()
     end = AwareDateTimeField()
@@ -92,7 +93,7 @@ class BookingSerializer(serializers.ModelSerializer):
 
 
 class BookingCreateSerializer(VehicleChoiceMixin):
-    bay = serializers.PrimaryKeyRelatedField(queryset=LoadingBay.objects.select_related("zone"))
+    bay = CachedBayField(queryset=LoadingBay.objects.select_related("zone"))
     start = AwareDateTimeField()
     end = AwareDateTimeField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
