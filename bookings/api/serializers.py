@@ -42,6 +42,8 @@ class CachedBayField(serializers.PrimaryKeyRelatedField):
             pk = int(data)
         except (TypeError, ValueError):
             self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 0 < pk < 2**63:  # no row has such an id, and the database cannot compare it
+            self.fail("does_not_exist", pk_value=data)
         bay = caching.bays_by_pk([pk]).get(pk)
         if bay is None:
             self.fail("does_not_exist", pk_value=data)

@@ -1,12 +1,15 @@
 """Throttling per key, the docs pages, the schema, and keys made on the command line."""
 
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from api.models import OrganisationAPIKey
+from api.services import api_key_revoke
 from tests.factories import OrganisationFactory
 
 from .conftest import key_client, problem
@@ -16,10 +19,11 @@ pytestmark = pytest.mark.django_db
 
 def test_too_many_requests_with_one_key_answer_429_with_retry_after(owner, stranger, settings):
     settings.API_THROTTLE_RATE = "3/minute"
-    statuses = [owner.get("/api/v1/vehicles/").status_code for _ in range(4)]
-    assert statuses == [200, 200, 200, 429]
-    refused = owner.get("/api/v1/vehicles/")
-    assert int(refused["Retry-After"]) > 0
+    with time_machine.travel(dt.datetime(2026, 3, 27, 6, 0, 20, tzinfo=dt.UTC), tick=False):
+        statuses = [owner.get("/api/v1/vehicles/").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        refused = owner.get("/api/v1/vehicles/")
+        assert int(refused["Retry-After"]) == 40  # until the minute turns
     assert problem(refused)["code"] == "throttled"
     assert stranger.get("/api/v1/vehicles/").status_code == 200  # a budget per key
 
@@ -86,3 +90,26 @@ def test_webhook_endpoints_are_registered_listed_and_kept_private(owner, strange
     assert stranger.get("/api/v1/webhooks/deliveries/").json()["count"] == 0
     assert anonymous.get(url).status_code in (401, 403)
     assert owner.delete(url).status_code == 204
+
+
+def test_a_key_revoked_after_use_is_refused_at_once_though_its_row_was_cached():
+    organisation = OrganisationFactory()
+    client = key_client(organisation)
+    assert client.get("/api/v1/vehicles/").status_code == 200  # the key's row is cached now
+    [api_key] = organisation.api_keys.all()
+    assert api_key_revoke(organisation=organisation, key_id=api_key.pk)
+    assert client.get("/api/v1/vehicles/").status_code == 401
+
+
+@pytest.mark.parametrize("change", ["revoke_in_admin", "delete"])
+def test_a_key_changed_in_the_admin_after_use_is_refused_at_once(change):
+    organisation = OrganisationFactory()
+    client = key_client(organisation)
+    assert client.get("/api/v1/vehicles/").status_code == 200
+    [api_key] = organisation.api_keys.all()
+    if change == "delete":
+        api_key.delete()
+    else:
+        api_key.revoked = True
+        api_key.save()
+    assert client.get("/api/v1/vehicles/").status_code == 401
