@@ -1,5 +1,8 @@
 """Bookings of kerb time at a loading bay."""
 
+import datetime as dt
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import Q
@@ -23,12 +26,13 @@ class BookingQuerySet(models.QuerySet):
         that overlap [start, end).
 
         The same rows as occupying().overlapping() but written as SQL: this runs on every
-        availability query and every booking, and compiling the ORM query cost more CPU
-        than running it. raw() still converts the columns as the ORM does.
+        availability query and every booking, and building the ORM query (and a model
+        instance per row) cost more CPU than running it.
         """
         if not bay_ids:
             return []
-        quote = connections[self.db].ops.quote_name
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
         sql = (
             f"SELECT {quote('id')}, {quote('bay_id')}, {quote('start')}, {quote('end')}, "
             f"{quote('vehicle_length_m')} FROM {quote(Booking._meta.db_table)} "
@@ -36,8 +40,24 @@ class BookingQuerySet(models.QuerySet):
             f"AND {quote('status')} IN ({', '.join(['%s'] * len(Booking.OCCUPYING))}) "
             f"AND {quote('start')} < %s AND {quote('end')} > %s"
         )
-        rows = self.raw(sql, [*bay_ids, *Booking.OCCUPYING, end, start])
-        return [(row.pk, row.bay_id, row.start, row.end, row.vehicle_length_m) for row in rows]
+        adapt = connection.ops.adapt_datetimefield_value
+        params = [*bay_ids, *Booking.OCCUPYING, adapt(end), adapt(start)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return [(pk, bay_id, _aware(start), _aware(end), _decimal(length))
+                for pk, bay_id, start, end, length in rows]
+
+
+def _aware(value) -> dt.datetime:
+    """PostgreSQL returns aware datetimes; SQLite naive UTC ones (or text)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _decimal(value) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
 
 
 class Booking(models.Model):

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 
+from bookings.models import Booking
 from bookings.selectors import availability
 from bookings.services import booking_create
 from places.models import Closure
@@ -81,3 +82,21 @@ def test_a_zone_query_answers_for_each_active_bay_in_three_queries(django_assert
         result = availability(day=FRIDAY, duration_minutes=30, vehicle_length_m=6,
                               zero_emission=False, zone=first.zone)
     assert len(result) == 2
+
+
+def test_the_sql_of_occupying_stays_returns_what_the_orm_query_returns():
+    bay, other = BayFactory(), BayFactory()
+    vehicle = VehicleFactory(zero_emission=True)
+    for start, end in (("07:00", "07:30"), ("08:00", "08:45"), ("09:00", "09:15")):
+        booking_create(bay=bay, organisation=vehicle.organisation, vehicle=vehicle,
+                       start=at(FRIDAY, start), end=at(FRIDAY, end))
+    booking_create(bay=other, organisation=vehicle.organisation, vehicle_length_m=Decimal("4.5"),
+                   zero_emission=True, start=at(FRIDAY, "10:00"), end=at(FRIDAY, "10:30"))
+    Booking.objects.filter(start=at(FRIDAY, "09:00")).update(status=Booking.Status.CANCELLED)
+    window = (at(FRIDAY, "07:15"), at(FRIDAY, "10:01"))
+    expected = sorted(Booking.objects.occupying().filter(bay__in=[bay, other])
+                      .overlapping(*window)
+                      .values_list("pk", "bay_id", "start", "end", "vehicle_length_m"))
+    stays = sorted(Booking.objects.occupying_stays([bay.pk, other.pk], *window))
+    assert stays == expected and len(stays) == 3
+    assert all(start.utcoffset() is not None for _pk, _bay, start, _end, _length in stays)
