@@ -87,7 +87,7 @@ def bench_day():
 def start_server(env, port: int, workers: int):
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
                "--workers", str(workers), "--worker-class", "sync", "--log-level", "warning",
-               "--backlog", "256", "--preload"]
+               "--backlog", "256"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
