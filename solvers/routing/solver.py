@@ -70,11 +70,11 @@ class SolveOptions:
     #: ejection pool: insert at the cheapest feasible place (else a random one)
     cheapest_insertion: bool = True
     #: ejection pool: random feasible moves after each ejection
-    perturb_moves: int = 60
+    perturb_moves: int = 100
     #: longest single ejection-pool attempt, as share of the budget
-    ejection_share: float = 0.35
+    ejection_share: float = 0.4
     #: distance clean-up after each removed route, as share of the budget
-    polish_share: float = 0.05
+    polish_share: float = 0.02
     #: number of drop/squeeze alternations in one removal attempt
     squeeze_rounds: int = 2
     #: cost per time unit of route duration in the route-removal attempts
@@ -635,22 +635,21 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
             initial = [_strip_reloads(inst, rt) for _, rt in keep]
             use_ep = (opts.ejection and not best.dropped and not inst.mixed
                       and not any(nd.kind == "disposal" for nd in inst.nodes))
-            # OR-Tools first: re-insert what local search can, from the previous routes
-            r2 = _attempt(inst, opts, subset, initial, cand[1], attempt, drop_penalty,
-                          can_squeeze=not best.dropped)
-            if use_ep and (r2 is None or r2.dropped):
-                # then the ejection pool on what is left
-                start = r2.routes if r2 is not None else initial
-                pool = r2.dropped if r2 is not None else list(cand[1])
+            r2 = None
+            if not use_ep:
+                r2 = _attempt(inst, opts, subset, initial, cand[1], attempt, drop_penalty,
+                              can_squeeze=not best.dropped)
+            else:
+                # the ejection pool alone: it settles easy removals in a fraction of a
+                # second, where a local-search attempt would use its whole slot
                 ep_time = min(max(0.0, stop_removal_at - time.monotonic()),
                               opts.time_limit * opts.ejection_share, remaining())
                 new_routes = None
                 if ep_time > 0.1:
-                    new_routes = remove_route(inst, subset, start, pool, ep_time,
+                    new_routes = remove_route(inst, subset, initial, list(cand[1]), ep_time,
                                               seed=opts.seed + len(failed),
                                               perturb_moves=opts.perturb_moves,
                                               cheapest=opts.cheapest_insertion)
-                r2 = None
                 if new_routes is not None:
                     dist = sum(_route_distance(inst, inst.depot_node[
                         problem.vehicles[v].depot], rt) for v, rt in zip(subset, new_routes,
@@ -673,6 +672,10 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
                 log.append(f"could not remove a route from {len(used)} "
                            f"({len(r2.dropped) if r2 else '-'} left) "
                            f"at {time.monotonic() - t0:.1f}s")
+                if use_ep:
+                    # the pool already mixed the stops of every route; another
+                    # candidate rarely succeeds, distance gets the time instead
+                    break
 
     # Final phase: distance with the chosen fleet.
     if remaining() > 0.1:
