@@ -5,11 +5,13 @@ A first plan is found with the whole fleet (OR-Tools, guided local search), then
 are removed one at a time: the fleet is fixed to one vehicle fewer and the removed
 route's stops must be re-inserted. Where the instance allows an exact check (time
 windows, shifts, pickup-only or delivery-only dimensions) this is done by an
-ejection-pool search (``ejection.py``); otherwise by OR-Tools local search from the
-previous routes with the removed stops unperformed (optional stops with a large drop
-penalty), optionally alternating with a squeeze that allows late service at a cost.
-After each removed route OR-Tools tidies the distance, and the last fleet that served
-everything gets the remaining time for distance.
+ejection-pool search (``ejection.py``), and its first failure ends route removal (the
+pool mixes the stops of every route, so another candidate route rarely does better);
+otherwise by OR-Tools local search from the previous routes with the removed stops
+unperformed (optional stops with a large drop penalty), optionally alternating with a
+squeeze that allows late service at a cost. After each removed route OR-Tools tidies
+the distance, and the last fleet that served everything gets the remaining time for
+distance.
 
 Multi-trip routes use optional copies of each disposal site ("reload" nodes). A reload
 node has a transit of minus a large amount on every pickup-only dimension it accepts and
@@ -37,6 +39,9 @@ from .model import Problem, Route, Solution, Visit
 
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy
 METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic
+#: guided local search penalty weight; above OR-Tools' 0.1 it leaves the local optima of
+#: the long routes that route removal leaves behind sooner (shorter Solomon R/RC plans)
+GLS_LAMBDA = 0.3
 INSERTION_OPERATORS = (
     "use_extended_swap_active",
     "use_relocate_and_make_active",
@@ -59,7 +64,8 @@ class SolveOptions:
     first_share: float = 0.1
     #: share of the time budget after which no further vehicle removal is started
     removal_share: float = 0.72
-    #: time for one attempt at removing a route, as share of the budget
+    #: time for one local-search attempt at removing a route (where the ejection pool
+    #: does not apply), as share of the budget
     attempt_share: float = 0.1
     #: lower bound on vehicles (stop removing routes when reached); computed if None
     min_vehicles: int | None = None
@@ -72,9 +78,9 @@ class SolveOptions:
     #: ejection pool: random feasible moves after each ejection
     perturb_moves: int = 100
     #: longest single ejection-pool attempt, as share of the budget
-    ejection_share: float = 0.4
+    ejection_share: float = 0.3
     #: distance clean-up after each removed route, as share of the budget
-    polish_share: float = 0.02
+    polish_share: float = 0.05
     #: number of drop/squeeze alternations in one removal attempt
     squeeze_rounds: int = 2
     #: cost per time unit of route duration in the route-removal attempts
@@ -387,6 +393,7 @@ class _Model:
         ps.first_solution_strategy = getattr(FIRST_SOLUTION, first)
         ps.local_search_metaheuristic = getattr(METAHEURISTIC, meta)
         ps.time_limit.FromMilliseconds(max(10, int(seconds * 1000)))
+        ps.guided_local_search_lambda_coefficient = GLS_LAMBDA
         return ps
 
     def solve(self, seconds: float, first: str, meta: str,
