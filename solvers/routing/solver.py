@@ -5,11 +5,13 @@ A first plan is found with the whole fleet (OR-Tools, guided local search), then
 are removed one at a time: the fleet is fixed to one vehicle fewer and the removed
 route's stops must be re-inserted. Where the instance allows an exact check (time
 windows, shifts, pickup-only or delivery-only dimensions) this is done by an
-ejection-pool search (``ejection.py``); otherwise by OR-Tools local search from the
-previous routes with the removed stops unperformed (optional stops with a large drop
-penalty), optionally alternating with a squeeze that allows late service at a cost.
-After each removed route OR-Tools tidies the distance, and the last fleet that served
-everything gets the remaining time for distance.
+ejection-pool search (``ejection.py``), and its first failure ends route removal (the
+pool mixes the stops of every route, so another candidate route rarely does better);
+otherwise by OR-Tools local search from the previous routes with the removed stops
+unperformed (optional stops with a large drop penalty), optionally alternating with a
+squeeze that allows late service at a cost. After each removed route OR-Tools tidies
+the distance, and the last fleet that served everything gets the remaining time for
+distance.
 
 Multi-trip routes use optional copies of each disposal site ("reload" nodes). A reload
 node has a transit of minus a large amount on every pickup-only dimension it accepts and
@@ -37,6 +39,9 @@ from .model import Problem, Route, Solution, Visit
 
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy
 METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic
+#: guided local search penalty weight; above OR-Tools' 0.1 it leaves the local optima of
+#: the long routes that route removal leaves behind sooner (shorter Solomon R/RC plans)
+GLS_LAMBDA = 0.3
 INSERTION_OPERATORS = (
     "use_extended_swap_active",
     "use_relocate_and_make_active",
@@ -59,7 +64,8 @@ class SolveOptions:
     first_share: float = 0.1
     #: share of the time budget after which no further vehicle removal is started
     removal_share: float = 0.72
-    #: time for one attempt at removing a route, as share of the budget
+    #: time for one local-search attempt at removing a route (where the ejection pool
+    #: does not apply), as share of the budget
     attempt_share: float = 0.1
     #: lower bound on vehicles (stop removing routes when reached); computed if None
     min_vehicles: int | None = None
@@ -70,9 +76,9 @@ class SolveOptions:
     #: ejection pool: insert at the cheapest feasible place (else a random one)
     cheapest_insertion: bool = True
     #: ejection pool: random feasible moves after each ejection
-    perturb_moves: int = 60
+    perturb_moves: int = 100
     #: longest single ejection-pool attempt, as share of the budget
-    ejection_share: float = 0.35
+    ejection_share: float = 0.3
     #: distance clean-up after each removed route, as share of the budget
     polish_share: float = 0.05
     #: number of drop/squeeze alternations in one removal attempt
@@ -387,6 +393,7 @@ class _Model:
         ps.first_solution_strategy = getattr(FIRST_SOLUTION, first)
         ps.local_search_metaheuristic = getattr(METAHEURISTIC, meta)
         ps.time_limit.FromMilliseconds(max(10, int(seconds * 1000)))
+        ps.guided_local_search_lambda_coefficient = GLS_LAMBDA
         return ps
 
     def solve(self, seconds: float, first: str, meta: str,
@@ -635,22 +642,21 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
             initial = [_strip_reloads(inst, rt) for _, rt in keep]
             use_ep = (opts.ejection and not best.dropped and not inst.mixed
                       and not any(nd.kind == "disposal" for nd in inst.nodes))
-            # OR-Tools first: re-insert what local search can, from the previous routes
-            r2 = _attempt(inst, opts, subset, initial, cand[1], attempt, drop_penalty,
-                          can_squeeze=not best.dropped)
-            if use_ep and (r2 is None or r2.dropped):
-                # then the ejection pool on what is left
-                start = r2.routes if r2 is not None else initial
-                pool = r2.dropped if r2 is not None else list(cand[1])
+            r2 = None
+            if not use_ep:
+                r2 = _attempt(inst, opts, subset, initial, cand[1], attempt, drop_penalty,
+                              can_squeeze=not best.dropped)
+            else:
+                # the ejection pool alone: it settles easy removals in a fraction of a
+                # second, where a local-search attempt would use its whole slot
                 ep_time = min(max(0.0, stop_removal_at - time.monotonic()),
                               opts.time_limit * opts.ejection_share, remaining())
                 new_routes = None
                 if ep_time > 0.1:
-                    new_routes = remove_route(inst, subset, start, pool, ep_time,
+                    new_routes = remove_route(inst, subset, initial, list(cand[1]), ep_time,
                                               seed=opts.seed + len(failed),
                                               perturb_moves=opts.perturb_moves,
                                               cheapest=opts.cheapest_insertion)
-                r2 = None
                 if new_routes is not None:
                     dist = sum(_route_distance(inst, inst.depot_node[
                         problem.vehicles[v].depot], rt) for v, rt in zip(subset, new_routes,
@@ -673,6 +679,10 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
                 log.append(f"could not remove a route from {len(used)} "
                            f"({len(r2.dropped) if r2 else '-'} left) "
                            f"at {time.monotonic() - t0:.1f}s")
+                if use_ep:
+                    # the pool already mixed the stops of every route; another
+                    # candidate rarely succeeds, distance gets the time instead
+                    break
 
     # Final phase: distance with the chosen fleet.
     if remaining() > 0.1:
