@@ -141,10 +141,7 @@ class RoutePlan:
         """Time check of serving ``node`` before position ``pos`` of route ``k``."""
         rt = self.routes[k]
         tm = self.tm[k]
-        if pos:
-            prev, t = rt[pos - 1], self.early[k][pos - 1]
-        else:
-            prev, t = self.depot[k], self.t0[k]
+        prev, t = self._before(k, pos)
         t += self.svc[prev] + tm[prev][node]
         if t > self.b[node]:
             return False
@@ -154,14 +151,17 @@ class RoutePlan:
             return t + self.svc[node] + tm[node][rt[pos]] <= self.late[k][pos]
         return t + self.svc[node] + tm[node][self.depot[k]] <= self.t1[k]
 
+    def _before(self, k: int, pos: int) -> tuple[int, int]:
+        """The node served before position ``pos`` of route ``k`` and its earliest start."""
+        if pos:
+            return self.routes[k][pos - 1], self.early[k][pos - 1]
+        return self.depot[k], self.t0[k]
+
     def can_remove(self, k: int, pos: int) -> bool:
         """Time check of skipping position ``pos`` (needed without triangle inequality)."""
         rt = self.routes[k]
         tm = self.tm[k]
-        if pos:
-            prev, t = rt[pos - 1], self.early[k][pos - 1]
-        else:
-            prev, t = self.depot[k], self.t0[k]
+        prev, t = self._before(k, pos)
         if pos + 1 < len(rt):
             nxt = rt[pos + 1]
             return t + self.svc[prev] + tm[prev][nxt] <= self.late[k][pos + 1]
