@@ -126,16 +126,11 @@ def _add_bookings(bays, day, result, exclude_booking_id):
     max_buffer = max((bay.zone.buffer_minutes for bay in bays), default=0)
     bookings = Booking.objects.occupying_stays(
         [b.pk for b in bays], localtime.later(day_start, -max_buffer), day_end)
-    # Rows come in UTC; minutes from a UTC midnight are real minutes (see localtime.elapsed).
-    midnight = day_start.astimezone(dt.UTC)
-    minute = dt.timedelta(minutes=1)
     for pk, bay_id, start, end, length in bookings:
         if pk == exclude_booking_id:
             continue
         result[bay_id].add_booking(
-            (start.astimezone(dt.UTC) - midnight) // minute,
-            (end.astimezone(dt.UTC) - midnight) // minute,
-            to_cm(length),
+            localtime.minute_of_day(day, start), localtime.minute_of_day(day, end), to_cm(length)
         )
 
 
