@@ -94,7 +94,7 @@ class BookingSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BookingCreateSerializer(VehicleChoiceMixin):
+class BookingCreateSerializer(FieldsBuiltOnceMixin, VehicleChoiceMixin):
     bay = CachedBayField(queryset=LoadingBay.objects.select_related("zone"))
     start = AwareDateTimeField()
     end = AwareDateTimeField()
@@ -116,13 +116,13 @@ def _reachable_day(value: dt.date) -> dt.date:
     return value
 
 
-class AvailabilityQuerySerializer(VehicleChoiceMixin):
+class AvailabilityQuerySerializer(FieldsBuiltOnceMixin, VehicleChoiceMixin):
     bay = CachedBayField(queryset=LoadingBay.objects.select_related("zone"))
     date = serializers.DateField(validators=[_reachable_day])
     duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60)
 
 
-class AvailabilitySerializer(serializers.Serializer):
+class AvailabilitySerializer(FieldsBuiltOnceMixin, serializers.Serializer):
     bay = serializers.IntegerField()
     bay_code = serializers.CharField()
     date = serializers.DateField()
