@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -60,11 +61,14 @@ def _check_local_times(start, end):
 
 
 def _check_fits(
-    *, bay: LoadingBay, start, end, length_cm: int, zero_emission: bool, exclude_booking_id=None
+    *, bay: LoadingBay, start, end, length_cm: int, zero_emission: bool, exclude_booking_id=None,
+    rules_max_age: float = 0,
 ) -> None:
-    """Refuse unless the stay fits the bay's windows, closures and room at every minute."""
+    """Refuse unless the stay fits the bay's windows, closures and room at every minute.
+    The rules are read as current as ``rules_max_age`` seconds allow (0: now)."""
     day = start.astimezone(localtime.LOCAL).date()
-    bay_day = bay_days([bay], day, exclude_booking_id=exclude_booking_id, rules_max_age=0)[bay.pk]
+    bay_day = bay_days([bay], day, exclude_booking_id=exclude_booking_id,
+                       rules_max_age=rules_max_age)[bay.pk]
     refusal = bay_day.refusal(
         localtime.minute_of_day(day, start),
         localtime.minute_of_day(day, end),
@@ -116,24 +120,33 @@ def booking_create(
     start, end = _check_local_times(start, end)
     length_m, clean, weight = _vehicle_facts(vehicle, vehicle_length_m, zero_emission)
     now = now or localtime.now()
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            return _book(bay_id=bay.pk, start=start, end=end, vehicle=vehicle, length_m=length_m,
+                         weight=weight, self_declared_clean=clean, now=now,
+                         organisation=organisation, channel=channel, booked_by=booked_by,
+                         note=note)
+        except _ReferenceTaken:
+            continue
+    raise RuntimeError("Could not generate a unique booking reference.")
+
+
+def _book(*, bay_id, start, end, vehicle, length_m, weight, self_declared_clean, now,
+          **fields) -> Booking:
+    """One attempt of booking_create, in one transaction."""
     with transaction.atomic():
-        bay = _lock_bay(bay.pk)
+        locked_at = time.monotonic()
+        bay = _lock_bay(bay_id)
         check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=now)
         clean = booking_zero_emission(bay=bay, plate=vehicle.plate if vehicle else "",
-                                      start=start, end=end, self_declared=clean)
-        _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(length_m), zero_emission=clean)
+                                      start=start, end=end, self_declared=self_declared_clean)
+        # the rules version read with the lock is as current as reading it again
+        _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(length_m),
+                    zero_emission=clean, rules_max_age=time.monotonic() - locked_at)
         _check_vehicle_free(vehicle=vehicle, start=start, end=end)
         return booking_events.booking_confirmed(_insert_booking(
-            bay=bay,
-            organisation=organisation,
-            vehicle=vehicle,
-            start=start,
-            end=end,
-            vehicle_length_m=length_m,
-            zero_emission=clean,
-            channel=channel,
-            booked_by=booked_by,
-            note=note,
+            bay=bay, vehicle=vehicle, start=start, end=end, vehicle_length_m=length_m,
+            zero_emission=clean, **fields,
         ))
 
 
@@ -149,24 +162,29 @@ def _vehicle_facts(vehicle, vehicle_length_m, zero_emission):
 
 
 VEHICLE_EXCLUSION = "booking_vehicle_not_in_two_places"
+#: a new reference clashes with a stored one about once in 10^10 per stored booking
+REFERENCE_ATTEMPTS = 3
+
+
+class _ReferenceTaken(Exception):
+    """The drawn reference is already stored; the transaction is rolled back and retried
+    (cheaper than a savepoint around every insert, for something this rare)."""
 
 
 def _insert_booking(**fields) -> Booking:
     vehicle = fields["vehicle"]
-    for _attempt in range(3):
-        try:
-            with transaction.atomic():
-                return Booking.objects.create(
-                    reference=new_reference(), plate=vehicle.plate if vehicle else "", **fields
-                )
-        except IntegrityError as exc:
-            if VEHICLE_EXCLUSION in str(exc):
-                # Another bay's booker took this vehicle meanwhile (their lock is not ours);
-                # PostgreSQL's exclusion constraint refused the second stay.
-                raise errors.VehicleBusy() from exc
-            # Otherwise a reference collision (1 in 10^10); try a new one.
-            continue
-    raise RuntimeError("Could not generate a unique booking reference.")
+    try:
+        return Booking.objects.create(
+            reference=new_reference(), plate=vehicle.plate if vehicle else "", **fields
+        )
+    except IntegrityError as exc:
+        if VEHICLE_EXCLUSION in str(exc):
+            # Another bay's booker took this vehicle meanwhile (their lock is not ours);
+            # PostgreSQL's exclusion constraint refused the second stay.
+            raise errors.VehicleBusy() from exc
+        if "reference" in str(exc):
+            raise _ReferenceTaken() from exc
+        raise
 
 
 def booking_cancel(*, booking: Booking, now: dt.datetime | None = None) -> Booking:

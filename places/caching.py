@@ -10,7 +10,7 @@ round trip. Entries expire, which bounds how stale a read can be if the cache wa
 unreachable when a rule changed.
 
 The cache is an accelerator only: when it is unreachable, callers read the database.
-Writes (bookings under row locks) never read rules from it.
+A booking, under its bay's row lock, rereads the version before it trusts an entry.
 """
 
 from __future__ import annotations

@@ -245,3 +245,31 @@ def test_the_database_refuses_one_vehicle_in_two_places_when_two_bookers_race(ba
     with pytest.raises(errors.VehicleBusy):
         book(other_bay, van, at(FRIDAY, "08:15"), at(FRIDAY, "08:45"))
     assert Booking.objects.filter(vehicle=van).count() == 1
+
+
+def test_a_drawn_reference_that_is_taken_is_drawn_again(bay, van, monkeypatch):
+    taken = book(bay, van, at(FRIDAY, "08:00"), at(FRIDAY, "08:30"))
+    draws = iter([taken.reference, "VFRESH22"])
+    monkeypatch.setattr("bookings.services.new_reference", lambda: next(draws))
+    other = book(bay, VehicleFactory(length_m=Decimal("6"), zero_emission=False),
+                 at(FRIDAY, "08:00"), at(FRIDAY, "08:30"))
+    assert other.reference == "VFRESH22"
+    assert Booking.objects.filter(bay=bay).count() == 2
+    assert other.history.count() == 1  # the clashing attempt left no trace
+
+
+def test_a_reference_clash_inside_a_caller_transaction_keeps_its_earlier_work(
+        bay, van, monkeypatch):
+    from django.db import transaction
+
+    taken = book(bay, van, at(FRIDAY, "08:00"), at(FRIDAY, "08:30"))
+    draws = iter(["VFRESH33", taken.reference, "VFRESH44"])
+    monkeypatch.setattr("bookings.services.new_reference", lambda: next(draws))
+    with transaction.atomic():
+        first = book(bay, VehicleFactory(length_m=Decimal("2"), zero_emission=False),
+                     at(FRIDAY, "09:00"), at(FRIDAY, "09:30"))
+        second = book(bay, VehicleFactory(length_m=Decimal("2"), zero_emission=False),
+                      at(FRIDAY, "10:00"), at(FRIDAY, "10:30"))
+    assert (first.reference, second.reference) == ("VFRESH33", "VFRESH44")
+    assert set(Booking.objects.filter(bay=bay).values_list("reference", flat=True)) == {
+        taken.reference, "VFRESH33", "VFRESH44"}
