@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from operations.history import audit_history
 from places.models import Municipality, Zone
 
 # RDW "Brandstof omschrijving" values that emit nothing at the tailpipe.
@@ -114,7 +114,7 @@ class Exemption(models.Model):
         related_name="+", verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["plate", "valid_from"]

@@ -90,6 +90,8 @@ def measure(name, make_request, keys, count, profile: bool) -> None:
         out = io.StringIO()
         order = os.environ.get("PROFILE_SORT", "cumulative")
         pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(40)
+        if os.environ.get("PROFILE_DUMP"):
+            profiler.dump_stats(os.environ["PROFILE_DUMP"])
         print(out.getvalue())
 
 

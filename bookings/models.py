@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import connections, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from operations.history import audit_history
 from organisations.models import Organisation, Vehicle
 from places.models import LoadingBay
 
@@ -121,7 +121,7 @@ class Booking(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     objects = BookingQuerySet.as_manager()
 

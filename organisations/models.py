@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from operations.history import audit_history
 from places.models import Municipality
 
 from .plates import format_plate, normalise_plate, validate_plate
@@ -108,7 +108,7 @@ class Vehicle(models.Model):
     weight_kg = models.PositiveIntegerField(_("maximum mass (kg)"), default=3500)
     zero_emission = models.BooleanField(_("zero-emission"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["organisation__name", "plate"]

@@ -7,7 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from operations.history import audit_history
 
 
 class Weekday(models.IntegerChoices):
@@ -62,7 +63,7 @@ class Zone(models.Model):
     allocation_cutoff = models.TimeField(
         _("allocation cut-off (day before)"), default=dt.time(16, 0)
     )
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["municipality__name", "name"]
@@ -91,7 +92,7 @@ class LoadingBay(models.Model):
         _("longest vehicle (m)"), max_digits=4, decimal_places=2
     )
     is_active = models.BooleanField(_("active"), default=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["code"]
@@ -129,7 +130,7 @@ class TimeWindow(models.Model):
     start = models.TimeField(_("from"))
     end = models.TimeField(_("until"))
     zero_emission_only = models.BooleanField(_("zero-emission vehicles only"), default=False)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["weekday", "start"]
@@ -191,7 +192,7 @@ class Closure(models.Model):
         _("bookers notified"), null=True, blank=True, editable=False,
         help_text=_("When the bookings it hits were told; they are told once."),
     )
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         ordering = ["start_date"]
