@@ -171,7 +171,7 @@ def availability(
         minutes = days[bay.pk].free_starts(
             duration_minutes, length_cm, zero_emission, grid=grid_minutes(), earliest=earliest
         )
-        result.append(FreeStarts(bay, [localtime.instant_at(day, m) for m in minutes]))
+        result.append(FreeStarts(bay, localtime.instants_at(day, minutes)))
     return result
 
 

@@ -8,6 +8,7 @@ us in those hours is refused, never guessed.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
@@ -97,6 +98,12 @@ def minute_of_day(day: dt.date, instant: dt.datetime) -> int:
 def instant_at(day: dt.date, minute: int) -> dt.datetime:
     """The aware local instant `minute` real minutes after local midnight of `day`."""
     return (day_start(day).astimezone(UTC) + dt.timedelta(minutes=minute)).astimezone(LOCAL)
+
+
+def instants_at(day: dt.date, minutes: Iterable[int]) -> list[dt.datetime]:
+    """instant_at() for many minutes of one day (a day's free starts), midnight found once."""
+    midnight = day_start(day).astimezone(UTC)
+    return [(midnight + dt.timedelta(minutes=minute)).astimezone(LOCAL) for minute in minutes]
 
 
 def wall_minute(day: dt.date, time: dt.time) -> int:

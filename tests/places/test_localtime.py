@@ -38,6 +38,14 @@ def test_minutes_after_midnight_count_real_time():
     assert localtime.instant_at(SPRING, 6 * 60).time() == dt.time(7)
 
 
+@pytest.mark.parametrize("day", [SPRING, AUTUMN, SPRING - dt.timedelta(days=1)])
+def test_many_instants_of_a_day_are_those_of_instant_at(day):
+    minutes = range(0, localtime.day_minutes(day), 5)
+    # compared as text, so that the offsets must agree too, not only the instants
+    assert [t.isoformat() for t in localtime.instants_at(day, minutes)] == [
+        localtime.instant_at(day, m).isoformat() for m in minutes]
+
+
 def test_naive_times_from_an_interface_are_refused():
     with pytest.raises(LocalTimeError) as refused:
         localtime.check_aware(dt.datetime(2026, 6, 1, 8, 0))
