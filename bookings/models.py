@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from operations.history import audit_history
+from operations.models import SolverRun
 from organisations.models import Organisation, Vehicle
 from places.models import LoadingBay
 
@@ -174,7 +175,7 @@ class Quota(models.Model):
         return f"{self.organisation} in {self.zone}: {self.max_minutes_per_day} min"
 
 
-class AllocationRun(models.Model):
+class AllocationRun(SolverRun):
     """One batch allocation of a zone's collected requests for a day, and how it went."""
 
     class Status(models.TextChoices):
@@ -183,25 +184,12 @@ class AllocationRun(models.Model):
         APPLIED = "applied", _("Applied")
         FAILED = "failed", _("Failed")
 
-    class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", _("Cut-off schedule")
-        MANUAL = "manual", _("By hand")
-        COMMAND = "command", _("Command line")
-
     zone = models.ForeignKey(
         "places.Zone", on_delete=models.PROTECT, related_name="allocation_runs"
     )
-    day = models.DateField(_("day"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
-    trigger = models.CharField(_("started by"), max_length=20, choices=Trigger.choices)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    solver_status = models.CharField(_("solver status"), max_length=20, blank=True)
-    objective = models.BigIntegerField(_("objective"), null=True, blank=True)
     bound = models.BigIntegerField(_("proven upper bound"), null=True, blank=True)
     fcfs_objective = models.BigIntegerField(
         _("first-come-first-served objective"), null=True, blank=True
@@ -214,15 +202,8 @@ class AllocationRun(models.Model):
         default=0,
         help_text=_("Planned requests that no longer fitted when the plan was applied."),
     )
-    progress = models.JSONField(_("progress"), default=dict, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(SolverRun.Meta):
         verbose_name = _("allocation run")
         verbose_name_plural = _("allocation runs")
         constraints = [

@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from operations.models import SolverRun
 from organisations.models import Organisation
 
 from .hubs import Hub, LastMileChain
@@ -102,7 +102,7 @@ class DisposalSite(models.Model):
         return self.name
 
 
-class PlanningRun(models.Model):
+class PlanningRun(SolverRun):
     """One routing of a collector's day: pickups and last-mile deliveries, and how it went."""
 
     class Status(models.TextChoices):
@@ -112,27 +112,13 @@ class PlanningRun(models.Model):
         SUPERSEDED = "superseded", _("Replaced by a later run")
         FAILED = "failed", _("Failed")
 
-    class Trigger(models.TextChoices):
-        SCHEDULE = "schedule", _("Cut-off schedule")
-        MANUAL = "manual", _("By hand")
-        COMMAND = "command", _("Command line")
-
     collector = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="planning_runs"
     )
-    day = models.DateField(_("day"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
-    trigger = models.CharField(_("started by"), max_length=20, choices=Trigger.choices)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     time_limit_seconds = models.PositiveIntegerField(_("solver time limit (s)"), default=30)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    progress = models.JSONField(_("progress"), default=dict, blank=True)
-    solver_status = models.CharField(_("solver status"), max_length=20, blank=True)
-    objective = models.BigIntegerField(_("objective"), null=True, blank=True)
     stops_count = models.PositiveIntegerField(_("stops"), default=0)
     planned_count = models.PositiveIntegerField(_("planned"), default=0)
     conflicts_count = models.PositiveIntegerField(
@@ -142,14 +128,8 @@ class PlanningRun(models.Model):
     vehicles_used = models.PositiveIntegerField(_("vehicles"), null=True, blank=True)
     distance_m = models.PositiveIntegerField(_("distance (m)"), null=True, blank=True)
     solver_seconds = models.FloatField(_("solver time (s)"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    solved_at = models.DateTimeField(_("solved"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(SolverRun.Meta):
         verbose_name = _("planning run")
         verbose_name_plural = _("planning runs")
         constraints = [
