@@ -7,18 +7,17 @@ test would see if there were one.
 """
 
 import datetime as dt
-import threading
 import time
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from access import errors, services
 from access.models import DayExemptionUse, Exemption
-from bookings import locking
 from tests.access.factories import ExemptionFactory
 from tests.factories import ZoneFactory
+from tests.races import race, without_locks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 USERS = 8
@@ -37,30 +36,15 @@ def almost_used_up():
     return zone
 
 
-def race(zone):
-    barrier = threading.Barrier(USERS)
-    outcomes, lock = Counter(), threading.Lock()
-
-    def user(n):
+def race_for(zone):
+    def use(number):
         try:
-            barrier.wait()
-            services.day_exemption_use(plate=PLATE, zone=zone, day=dt.date(2026, 6, 1 + n))
-            outcome = "used"
+            services.day_exemption_use(plate=PLATE, zone=zone, day=dt.date(2026, 6, 1 + number))
         except errors.DayExemptionsUsedUp:
-            outcome = "used_up"
-        except Exception as exc:  # noqa: BLE001 - the control run counts every failure
-            outcome = type(exc).__name__
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes[outcome] += 1
+            return "used_up"
+        return "used"
 
-    threads = [threading.Thread(target=user, args=(n,)) for n in range(USERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return race(USERS, use)
 
 
 def days_used(zone):
@@ -69,13 +53,13 @@ def days_used(zone):
 
 
 def test_racing_users_spend_exactly_the_last_day_and_no_more(almost_used_up):
-    outcomes = race(almost_used_up)
+    outcomes = race_for(almost_used_up)
     assert outcomes == Counter({"used": 1, "used_up": USERS - 1})
     assert days_used(almost_used_up) == LIMIT
 
 
 def test_without_the_lock_the_same_race_goes_wrong(almost_used_up, monkeypatch):
-    monkeypatch.setattr(locking, "LOCKING_ENABLED", False)
+    without_locks(monkeypatch)
     real_days_used = services._days_used
 
     def slow_days_used(*args):
@@ -84,12 +68,7 @@ def test_without_the_lock_the_same_race_goes_wrong(almost_used_up, monkeypatch):
         return result
 
     monkeypatch.setattr(services, "_days_used", slow_days_used)
-    if connection.vendor == "sqlite":
-        # SQLite's lock is the IMMEDIATE transaction mode: switch it off too.
-        options = connections.settings["default"]["OPTIONS"]
-        monkeypatch.setitem(options, "transaction_mode", "DEFERRED")
-        monkeypatch.setitem(options, "timeout", 0.1)
-    outcomes = race(almost_used_up)
+    outcomes = race_for(almost_used_up)
     assert outcomes != Counter({"used": 1, "used_up": USERS - 1}), outcomes
     if connection.vendor == "postgresql":
         assert days_used(almost_used_up) > LIMIT

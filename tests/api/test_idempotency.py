@@ -1,14 +1,13 @@
 """Idempotency-Key: a retry replays the first answer; sixteen racing retries book once."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connections
 
 from api.models import IdempotencyKey
 from bookings.models import Booking
 from places import localtime
+from tests.races import race
 
 from .conftest import booking_body, key_client, problem
 
@@ -87,25 +86,13 @@ def test_sixteen_concurrent_posts_with_one_key_create_one_booking(carrier, bay, 
     body = booking_body(bay, van, "08:00", "08:30", day=day)
     body["start"], body["end"] = at(day, "08:00").isoformat(), at(day, "08:30").isoformat()
     clients = [key_client(carrier) for _ in range(RACERS)]
-    barrier = threading.Barrier(RACERS)
-    results, lock = [], threading.Lock()
 
-    def racer(client):
-        try:
-            barrier.wait()
-            response = client.post(BOOKINGS, body, format="json",
-                                   HTTP_IDEMPOTENCY_KEY="race-1")
-            outcome = (response.status_code, response.json().get("reference"))
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
+    def post(number):
+        response = clients[number].post(BOOKINGS, body, format="json",
+                                         HTTP_IDEMPOTENCY_KEY="race-1")
+        return response.status_code, response.json().get("reference")
 
-    threads = [threading.Thread(target=racer, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = race(RACERS, post)
     assert Booking.objects.count() == 1
     reference = Booking.objects.get().reference
-    assert Counter(results) == Counter({(201, reference): RACERS})
+    assert outcomes == Counter({(201, reference): RACERS})

@@ -6,18 +6,18 @@ check and the insert, to show that this test can see a race when there is one.
 """
 
 import datetime as dt
-import threading
 import time
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from bookings import errors, locking, services
+from bookings import errors, services
 from bookings.models import Booking
 from places.localtime import LOCAL
 from tests.factories import BayFactory, OrganisationFactory
+from tests.races import race, without_locks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BOOKERS = 32
@@ -25,37 +25,22 @@ ROOM = 3
 DAY = dt.date.today() + dt.timedelta(days=2)
 
 
-def race(bay, organisation):
-    """Start BOOKERS bookings for the same bay and minute at once; count the outcomes."""
+def race_for(bay, organisation):
+    """BOOKERS bookings for the same bay and minute at once; count the outcomes."""
     start = dt.datetime.combine(DAY, dt.time(8), tzinfo=LOCAL)
-    barrier = threading.Barrier(BOOKERS)
-    outcomes = Counter()
-    lock = threading.Lock()
 
-    def booker():
+    def book(_number):
         try:
-            barrier.wait()
             services.booking_create(
                 bay=bay, organisation=organisation, vehicle_length_m=Decimal("5"),
                 zero_emission=True, start=start, end=start + dt.timedelta(minutes=30),
                 channel=Booking.Channel.API,
             )
-            outcome = "booked"
         except errors.BayFull:
-            outcome = "bay_full"
-        except Exception as exc:  # noqa: BLE001 - the control run counts every failure
-            outcome = type(exc).__name__
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes[outcome] += 1
+            return "bay_full"
+        return "booked"
 
-    threads = [threading.Thread(target=booker) for _ in range(BOOKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return race(BOOKERS, book)
 
 
 def most_vehicles_at_once(bay) -> int:
@@ -71,14 +56,14 @@ def contested_bay():
 
 def test_racing_bookers_fill_exactly_the_free_places_and_no_more(contested_bay):
     bay, organisation = contested_bay
-    outcomes = race(bay, organisation)
+    outcomes = race_for(bay, organisation)
     assert outcomes == Counter({"booked": ROOM, "bay_full": BOOKERS - ROOM})
     assert most_vehicles_at_once(bay) == ROOM
 
 
 def test_without_the_lock_the_same_race_goes_wrong(contested_bay, monkeypatch):
     bay, organisation = contested_bay
-    monkeypatch.setattr(locking, "LOCKING_ENABLED", False)
+    without_locks(monkeypatch)
     real_check = services._check_vehicle_free
 
     def slow_check(**kwargs):
@@ -86,12 +71,7 @@ def test_without_the_lock_the_same_race_goes_wrong(contested_bay, monkeypatch):
         return real_check(**kwargs)
 
     monkeypatch.setattr(services, "_check_vehicle_free", slow_check)
-    if connection.vendor == "sqlite":
-        # SQLite's lock is the IMMEDIATE transaction mode: switch it off too.
-        options = connections.settings["default"]["OPTIONS"]
-        monkeypatch.setitem(options, "transaction_mode", "DEFERRED")
-        monkeypatch.setitem(options, "timeout", 0.1)
-    outcomes = race(bay, organisation)
+    outcomes = race_for(bay, organisation)
     clean = outcomes == Counter({"booked": ROOM, "bay_full": BOOKERS - ROOM})
     assert not clean, outcomes
     if connection.vendor == "postgresql":

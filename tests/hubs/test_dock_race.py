@@ -6,20 +6,19 @@ shows that the test can see a race when there is one.
 """
 
 import datetime as dt
-import threading
 import time
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from bookings import locking
 from hubs import errors
 from hubs.models import DockReservation
 from hubs.services import docks
 from places.localtime import LOCAL
 from tests.factories import HubFactory, OrganisationFactory
+from tests.races import race, without_locks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CARRIERS = 32
@@ -27,15 +26,11 @@ DOORS_FOR_A_VAN = 3  # two 8 m van doors and the 18 m truck door
 DAY = dt.date.today() + dt.timedelta(days=2)
 
 
-def race(hub, organisation):
+def race_for(hub, organisation):
     start = dt.datetime.combine(DAY, dt.time(8), tzinfo=LOCAL)
-    barrier = threading.Barrier(CARRIERS)
-    outcomes = Counter()
-    lock = threading.Lock()
 
-    def carrier():
+    def reserve(_number):
         try:
-            barrier.wait()
             docks.dock_reservation_create(
                 hub=hub,
                 organisation=organisation,
@@ -43,22 +38,11 @@ def race(hub, organisation):
                 start=start,
                 end=start + dt.timedelta(minutes=30),
             )
-            outcome = "reserved"
         except errors.DockFull:
-            outcome = "dock_full"
-        except Exception as exc:  # noqa: BLE001 - the control run counts every failure
-            outcome = type(exc).__name__
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes[outcome] += 1
+            return "dock_full"
+        return "reserved"
 
-    threads = [threading.Thread(target=carrier) for _ in range(CARRIERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    return race(CARRIERS, reserve)
 
 
 def most_trucks_at_one_door(hub) -> int:
@@ -79,7 +63,7 @@ def contested_hub():
 
 def test_racing_carriers_fill_exactly_the_free_doors_and_no_more(contested_hub):
     hub, organisation = contested_hub
-    outcomes = race(hub, organisation)
+    outcomes = race_for(hub, organisation)
     assert outcomes == Counter(
         {"reserved": DOORS_FOR_A_VAN, "dock_full": CARRIERS - DOORS_FOR_A_VAN}
     )
@@ -88,7 +72,7 @@ def test_racing_carriers_fill_exactly_the_free_doors_and_no_more(contested_hub):
 
 def test_without_the_lock_the_same_race_goes_wrong(contested_hub, monkeypatch):
     hub, organisation = contested_hub
-    monkeypatch.setattr(locking, "LOCKING_ENABLED", False)
+    without_locks(monkeypatch)
     real_pick = docks._pick_door
 
     def slow_pick(*args, **kwargs):
@@ -97,12 +81,7 @@ def test_without_the_lock_the_same_race_goes_wrong(contested_hub, monkeypatch):
         return door
 
     monkeypatch.setattr(docks, "_pick_door", slow_pick)
-    if connection.vendor == "sqlite":
-        # SQLite's lock is the IMMEDIATE transaction mode: switch it off too.
-        options = connections.settings["default"]["OPTIONS"]
-        monkeypatch.setitem(options, "transaction_mode", "DEFERRED")
-        monkeypatch.setitem(options, "timeout", 0.1)
-    outcomes = race(hub, organisation)
+    outcomes = race_for(hub, organisation)
     clean = outcomes == Counter(
         {"reserved": DOORS_FOR_A_VAN, "dock_full": CARRIERS - DOORS_FOR_A_VAN}
     )
