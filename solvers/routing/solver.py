@@ -36,6 +36,7 @@ from ortools.util import optional_boolean_pb2
 from .distances import distance_matrix, travel_seconds
 from .ejection import remove_route
 from .model import Problem, Route, Solution, Visit
+from .sisr import improve_distance
 
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy
 METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic
@@ -89,6 +90,9 @@ class SolveOptions:
     fresh_first_solution: str = "LOCAL_CHEAPEST_INSERTION"
     #: share of the final phase given to that fresh start
     fresh_share: float = 0.4
+    #: share of the final phase given to the string-removal search (``sisr.py``) where
+    #: its checks are exact; OR-Tools gets the rest, starting from its routes
+    sisr_share: float = 0.7
     #: extra local-search operators that insert unserved stops while moving others
     insertion_operators: bool = True
     log: bool = False
@@ -569,6 +573,25 @@ def _attempt(inst: _Instance, opts: SolveOptions, subset: list[int],
     return best
 
 
+def _exact_checks(inst: _Instance, plan: _RunResult) -> bool:
+    """Whether the plain-Python searches (``ejection.py``, ``sisr.py``) apply: their
+    constant-time checks are exact without disposal sites and mixed compartments, and
+    they keep every stop served, so the plan must serve them all."""
+    return (not plan.dropped and not inst.mixed
+            and not any(nd.kind == "disposal" for nd in inst.nodes))
+
+
+def _string_removal(inst: _Instance, vehicles: list[int], routes: list[list[int]],
+                    seconds: float, seed: int) -> tuple[_RunResult, list[int]]:
+    """The distance search of ``sisr.py`` on the given routes (one per vehicle)."""
+    new_routes, iterations = improve_distance(inst, vehicles, routes, seconds, seed)
+    dist = sum(_route_distance(inst, inst.depot_node[inst.problem.vehicles[v].depot], rt)
+               for v, rt in zip(vehicles, new_routes, strict=True))
+    inst.log.append(f"string removal: {iterations} iterations in {seconds:.1f}s, "
+                    f"distance {dist}")
+    return _RunResult(new_routes, [], dist, dist), vehicles
+
+
 def _route_distance(inst: _Instance, depot: int, route: list[int]) -> int:
     if not route:
         return 0
@@ -640,8 +663,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
             if attempt <= 0.05:
                 break
             initial = [_strip_reloads(inst, rt) for _, rt in keep]
-            use_ep = (opts.ejection and not best.dropped and not inst.mixed
-                      and not any(nd.kind == "disposal" for nd in inst.nodes))
+            use_ep = opts.ejection and _exact_checks(inst, best)
             r2 = None
             if not use_ep:
                 r2 = _attempt(inst, opts, subset, initial, cand[1], attempt, drop_penalty,
@@ -688,7 +710,12 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     if remaining() > 0.1:
         used = [(best_vehicles[k], rt) for k, rt in enumerate(best.routes) if rt]
         subset = [v for v, _ in used]
-        if opts.fresh_first_solution and remaining() > 2.0:
+        if opts.sisr_share > 0 and _exact_checks(inst, best):
+            best, best_vehicles = _string_removal(inst, subset, [rt for _, rt in used],
+                                                  remaining() * opts.sisr_share, opts.seed)
+            used = [(best_vehicles[k], rt) for k, rt in enumerate(best.routes) if rt]
+            subset = [v for v, _ in used]
+        elif opts.fresh_first_solution and remaining() > 2.0:
             # a fresh start with the chosen fleet often beats the removal's routes
             mf = _Model(inst, subset, drop_penalty)
             rf = mf.solve(remaining() * opts.fresh_share, opts.fresh_first_solution,
@@ -700,12 +727,13 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
                 best, best_vehicles = rf, subset
                 used = [(subset[k], rt) for k, rt in enumerate(rf.routes) if rt]
                 subset = [v for v, _ in used]
-        m = _Model(inst, subset, drop_penalty)
-        r3 = m.solve(remaining(), opts.first_solution, opts.metaheuristic,
-                     initial=[rt for _, rt in used])
-        if r3 is not None and (len(r3.dropped), r3.distance) <= (len(best.dropped),
-                                                                 best.distance):
-            best, best_vehicles = r3, subset
+        if remaining() > 0.1:
+            m = _Model(inst, subset, drop_penalty)
+            r3 = m.solve(remaining(), opts.first_solution, opts.metaheuristic,
+                         initial=[rt for _, rt in used])
+            if r3 is not None and (len(r3.dropped), r3.distance) <= (len(best.dropped),
+                                                                     best.distance):
+                best, best_vehicles = r3, subset
         log.append(f"final: {sum(1 for r in best.routes if r)} vehicles, "
                    f"distance {best.distance}")
 
