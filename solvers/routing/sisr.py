@@ -1,12 +1,13 @@
-"""Distance by ruin and recreate: slack induction by string removals (SISR, after
-Christiaens and Vanden Berghe, 2020).
+"""Ruin and recreate by slack induction by string removals (SISR, after Christiaens and
+Vanden Berghe, 2020): distance with a fixed fleet, and serving a removed route's stops.
 
 Each iteration removes a few strings of consecutive stops from routes near a random seed
 stop, puts the stops back one by one at their cheapest feasible place (skipping each
 place with a small probability, "blinks"), and keeps the result by simulated annealing
 on distance. Removing strings rather than scattered stops leaves slack in time and load
 in several neighbouring routes at once, which is what lets the stops settle into a
-different and shorter arrangement.
+different and shorter arrangement. ``serve_all`` uses the same moves to fit the stops
+of a removed route into the others, the paper's fleet minimisation.
 
 The fleet stays the one given: stops only go into the given vehicles' routes, so the
 number of routes never grows (it may shrink when a route is emptied). Every insertion
@@ -47,13 +48,25 @@ def improve_distance(inst: _Instance, vehicles: list[int], routes: list[list[int
     return search.run(seconds), search.iterations
 
 
+def serve_all(inst: _Instance, vehicles: list[int], routes: list[list[int]],
+              pool: list[int], seconds: float, seed: int = 0) -> list[list[int]] | None:
+    """Serve the stops in ``pool`` too with the given routes (one per vehicle): the
+    fleet-minimisation search of the paper. Stops that fit nowhere stay out; a new plan
+    is kept if fewer stops are out, or if those out have been out less often so far
+    (absence counters), which pushes the search to make room for the hard ones. Returns
+    the routes once every stop is served, or None if the time runs out first."""
+    search = _Search(inst, vehicles, routes, random.Random(seed), pool)
+    return search.fill(seconds)
+
+
 class _Search:
     def __init__(self, inst: _Instance, vehicles: list[int], routes: list[list[int]],
-                 rng: random.Random):
+                 rng: random.Random, absent: list[int] | None = None):
         self.plan = RoutePlan(inst, vehicles, routes, segments=False)
         self.dist = inst.dist
         self.rng = rng
-        stops = [i for rt in routes for i in rt]
+        self.absent = set(absent or ())
+        stops = [i for rt in routes for i in rt] + sorted(self.absent)
         d = inst.dist
         self.near = {u: sorted((w for w in stops if w != u), key=lambda w: d[u][w] + d[w][u])
                      for u in stops}
@@ -63,6 +76,8 @@ class _Search:
         self.iterations = 0
 
     def run(self, seconds: float) -> list[list[int]]:
+        """Ruin and recreate with annealing; the temperature falls geometrically with
+        the time used. Returns the shortest plan seen."""
         plan = self.plan
         start = time.monotonic()
         end = start + seconds
@@ -95,6 +110,47 @@ class _Search:
                 self.restore(saved)
         return best
 
+    def fill(self, seconds: float) -> list[list[int]] | None:
+        """Ruin around a stop that is out, recreate with every stop that is out; see
+        ``serve_all``."""
+        end = time.monotonic() + seconds
+        plan, rng = self.plan, self.rng
+        absent = self.absent
+        count = dict.fromkeys(self.stops, 0)
+        while absent:
+            if self.iterations % 16 == 0 and time.monotonic() >= end:
+                return None
+            self.iterations += 1
+            for u in absent:
+                count[u] += 1
+            saved: dict[int, list[int]] = {}
+            removed = self.ruin(saved, seed=rng.choice(list(absent)))
+            out = self.recreate_all(removed + list(absent), saved)
+            if len(out) < len(absent) or (sum(count[u] for u in out)
+                                           < sum(count[u] for u in absent)):
+                self.absent = absent = set(out)
+            else:
+                self.restore(saved)
+        return [list(r) for r in plan.routes]
+
+    def recreate_all(self, stops: list[int], saved: dict[int, list[int]]) -> list[int]:
+        """Insert the stops one by one at their cheapest feasible place; returns those
+        that fit nowhere."""
+        plan = self.plan
+        self.order(stops)
+        out = []
+        for u in stops:
+            place = self.cheapest_place(u)
+            if place is None:
+                out.append(u)
+                continue
+            _, k, pos = place
+            if k not in saved:
+                saved[k] = list(plan.routes[k])
+            plan.routes[k].insert(pos, u)
+            plan.refresh(k)
+        return out
+
     def total(self) -> int:
         d = self.dist
         out = 0
@@ -113,21 +169,27 @@ class _Search:
 
     # -- ruin ------------------------------------------------------------------------
 
-    def ruin(self, saved: dict[int, list[int]]) -> list[int]:
-        """Remove strings from routes near a random stop; the routes touched are saved
-        (as they were) in ``saved``. Returns the removed stops."""
+    def ruin(self, saved: dict[int, list[int]], seed: int | None = None) -> list[int]:
+        """Remove strings from routes near ``seed`` (a random stop if None); the routes
+        touched are saved (as they were) in ``saved``. Returns the removed stops."""
         plan, rng = self.plan, self.rng
         used = [r for r in plan.routes if r]
+        if not used:
+            return []
         mean_len = sum(len(r) for r in used) / len(used)
         max_len = min(MAX_STRING, mean_len)
         max_strings = 4 * MEAN_REMOVED / (1 + max_len) - 1
         strings = int(rng.uniform(1, max_strings + 1))
-        seed = rng.choice(self.stops)
+        if seed is None:
+            seed = rng.choice(self.stops)
         removed: list[int] = []
         where = plan.where
+        absent = self.absent
         for u in (seed, *self.near[seed]):
             if len(saved) >= strings:
                 break
+            if u in absent:
+                continue
             k, _ = where[u]
             if k in saved or u in removed:
                 continue

@@ -5,13 +5,15 @@ A first plan is found with the whole fleet (OR-Tools, guided local search), then
 are removed one at a time: the fleet is fixed to one vehicle fewer and the removed
 route's stops must be re-inserted. Where the instance allows an exact check (time
 windows, shifts, pickup-only or delivery-only dimensions) this is done by an
-ejection-pool search (``ejection.py``), and its first failure ends route removal (the
-pool mixes the stops of every route, so another candidate route rarely does better);
-otherwise by OR-Tools local search from the previous routes with the removed stops
-unperformed (optional stops with a large drop penalty), optionally alternating with a
-squeeze that allows late service at a cost. After each removed route OR-Tools tidies
-the distance, and the last fleet that served everything gets the remaining time for
-distance.
+ejection-pool search (``ejection.py``), followed if it fails by the fleet-minimisation
+string search (``sisr.py``), and the first failure ends route removal (both mix the
+stops of every route, so another candidate route rarely does better); otherwise by
+OR-Tools local search from the previous routes with the removed stops unperformed
+(optional stops with a large drop penalty), optionally alternating with a squeeze that
+allows late service at a cost. After each removed route OR-Tools tidies the distance,
+and the last fleet that served everything gets the remaining time for distance: the
+string-removal search of ``sisr.py`` then OR-Tools where the checks are exact, else a
+fresh OR-Tools start then OR-Tools from the better plan.
 
 Multi-trip routes use optional copies of each disposal site ("reload" nodes). A reload
 node has a transit of minus a large amount on every pickup-only dimension it accepts and
@@ -36,7 +38,7 @@ from ortools.util import optional_boolean_pb2
 from .distances import distance_matrix, travel_seconds
 from .ejection import remove_route
 from .model import Problem, Route, Solution, Visit
-from .sisr import improve_distance
+from .sisr import improve_distance, serve_all
 
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy
 METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic
@@ -64,7 +66,7 @@ class SolveOptions:
     #: share of the time budget for the first plan with the whole fleet
     first_share: float = 0.1
     #: share of the time budget after which no further vehicle removal is started
-    removal_share: float = 0.72
+    removal_share: float = 0.8
     #: time for one local-search attempt at removing a route (where the ejection pool
     #: does not apply), as share of the budget
     attempt_share: float = 0.1
@@ -79,7 +81,9 @@ class SolveOptions:
     #: ejection pool: random feasible moves after each ejection
     perturb_moves: int = 100
     #: longest single ejection-pool attempt, as share of the budget
-    ejection_share: float = 0.3
+    ejection_share: float = 0.5
+    #: share of each route-removal attempt given to the string search after the pool
+    strings_share: float = 0.5
     #: distance clean-up after each removed route, as share of the budget
     polish_share: float = 0.05
     #: number of drop/squeeze alternations in one removal attempt
@@ -581,6 +585,25 @@ def _exact_checks(inst: _Instance, plan: _RunResult) -> bool:
             and not any(nd.kind == "disposal" for nd in inst.nodes))
 
 
+def _remove_route_exact(inst: _Instance, opts: SolveOptions, vehicles: list[int],
+                        routes: list[list[int]], pool: list[int], seconds: float,
+                        seed: int) -> list[list[int]] | None:
+    """Serve the stops of a removed route with the other routes: the ejection pool
+    first, then, if it runs out of its share of the time, the fleet-minimisation search
+    of ``sisr.py`` from the same start. Each gets stuck on removals the other settles
+    (the string search on long routes, where the pool's ejections are expensive)."""
+    end = time.monotonic() + seconds
+    pool_time = seconds * (1.0 - opts.strings_share)
+    found = remove_route(inst, vehicles, routes, pool, pool_time, seed=seed,
+                         perturb_moves=opts.perturb_moves, cheapest=opts.cheapest_insertion)
+    left = end - time.monotonic()
+    if found is None and left > 0.1:
+        found = serve_all(inst, vehicles, routes, pool, left, seed=seed)
+        if found is not None:
+            inst.log.append("route removed by the string search")
+    return found
+
+
 def _string_removal(inst: _Instance, vehicles: list[int], routes: list[list[int]],
                     seconds: float, seed: int) -> tuple[_RunResult, list[int]]:
     """The distance search of ``sisr.py`` on the given routes (one per vehicle)."""
@@ -675,10 +698,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
                               opts.time_limit * opts.ejection_share, remaining())
                 new_routes = None
                 if ep_time > 0.1:
-                    new_routes = remove_route(inst, subset, initial, list(cand[1]), ep_time,
-                                              seed=opts.seed + len(failed),
-                                              perturb_moves=opts.perturb_moves,
-                                              cheapest=opts.cheapest_insertion)
+                    new_routes = _remove_route_exact(inst, opts, subset, initial,
+                                                     list(cand[1]), ep_time,
+                                                     opts.seed + len(failed))
                 if new_routes is not None:
                     dist = sum(_route_distance(inst, inst.depot_node[
                         problem.vehicles[v].depot], rt) for v, rt in zip(subset, new_routes,

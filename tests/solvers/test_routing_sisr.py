@@ -7,7 +7,7 @@ import random
 
 from solvers.routing import Problem, Site, SolveOptions, Stop, Vehicle, check_routes, solve
 from solvers.routing.ejection import RoutePlan
-from solvers.routing.sisr import improve_distance
+from solvers.routing.sisr import improve_distance, serve_all
 from solvers.routing.solver import build_instance
 
 from .test_routing_ejection import _greedy_routes, _instance
@@ -84,3 +84,22 @@ def test_the_solver_runs_the_search_only_where_its_checks_are_exact():
         sol = solve(problem, SolveOptions(time_limit=2.0))
         assert sol.status == "solved" and check_routes(problem, sol) == []
         assert any("string removal" in line for line in sol.log) == expected
+
+
+def test_serving_a_removed_route_gives_feasible_routes_with_every_stop():
+    emptied = 0
+    for seed in range(4):
+        inst = _instance(seed, n_stops=30, n_vehicles=8, capacity=60)
+        routes, left = _greedy_routes(inst, 8)
+        routes = [rt for rt in routes if rt]
+        smallest = min(range(len(routes)), key=lambda k: len(routes[k]))
+        pool = routes[smallest] + left
+        keep = [rt for k, rt in enumerate(routes) if k != smallest]
+        out = serve_all(inst, list(range(len(keep))), keep, pool, 2.0, seed=seed)
+        if out is None:
+            continue
+        plan = RoutePlan(inst, list(range(len(keep))), out)
+        assert all(plan.ok(k, rt) for k, rt in enumerate(out))
+        assert sorted(i for rt in out for i in rt) == sorted(inst.stop_nodes)
+        emptied += 1
+    assert emptied >= 2  # the greedy start leaves at least one route to spare
