@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 MEAN_REMOVED = 10
 #: longest string removed from one route
 MAX_STRING = 10
+#: nearest stops whose routes are tried first for an insertion
+NEAR_STOPS = 20
 #: chance of skipping a feasible insertion place
 BLINK = 0.01
 #: annealing temperature at the start and at the end, as share of the mean arc length
@@ -266,7 +268,28 @@ class _Search:
 
     def cheapest_place(self, u: int) -> tuple[int, int, int] | None:
         """(added distance, route, position) of the cheapest feasible insertion of ``u``,
-        each place skipped with probability ``BLINK``; None if there is none."""
+        each place skipped with probability ``BLINK``; None if there is none. Routes
+        that serve one of the nearest stops of ``u`` are tried first, the others only if
+        none of those has room (a place far from every near stop rarely wins, and
+        skipping those routes makes an iteration about twice as fast)."""
+        near = self.routes_near(u)
+        place = self.cheapest_in(u, near)
+        if place is None and len(near) < len(self.plan.routes):
+            place = self.cheapest_in(u, [k for k in range(len(self.plan.routes))
+                                         if k not in near])
+        return place
+
+    def routes_near(self, u: int) -> list[int]:
+        routes, where = self.plan.routes, self.plan.where
+        out = []
+        for w in self.near[u][:NEAR_STOPS]:
+            k, j = where.get(w, (0, -1))
+            # entries of stops that are out of the plan are stale
+            if 0 <= j < len(routes[k]) and routes[k][j] == w and k not in out:
+                out.append(k)
+        return out
+
+    def cheapest_in(self, u: int, candidates: list[int]) -> tuple[int, int, int] | None:
         plan = self.plan
         d = self.dist
         du = d[u]
@@ -274,7 +297,8 @@ class _Search:
         au, bu, su = a[u], b[u], svc[u]
         rand = self.rng.random
         best_add, best_k, best_pos = 1 << 62, -1, -1
-        for k, rt in enumerate(plan.routes):
+        for k in candidates:
+            rt = plan.routes[k]
             if u not in plan.allowed[k] or not plan.fits_load(k, u):
                 continue
             tm = plan.tm[k]
