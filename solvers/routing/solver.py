@@ -11,9 +11,9 @@ stops of every route, so another candidate route rarely does better); otherwise 
 OR-Tools local search from the previous routes with the removed stops unperformed
 (optional stops with a large drop penalty), optionally alternating with a squeeze that
 allows late service at a cost. After each removed route OR-Tools tidies the distance,
-and the last fleet that served everything gets the remaining time for distance: the
-string-removal search of ``sisr.py`` then OR-Tools where the checks are exact, else a
-fresh OR-Tools start then OR-Tools from the better plan.
+and the last fleet that served everything gets the remaining time for distance: a
+fresh OR-Tools start, the string-removal search of ``sisr.py`` from the better plan
+where the checks are exact, then OR-Tools from the best.
 
 Multi-trip routes use optional copies of each disposal site ("reload" nodes). A reload
 node has a transit of minus a large amount on every pickup-only dimension it accepts and
@@ -732,12 +732,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
     if remaining() > 0.1:
         used = [(best_vehicles[k], rt) for k, rt in enumerate(best.routes) if rt]
         subset = [v for v, _ in used]
-        if opts.sisr_share > 0 and _exact_checks(inst, best):
-            best, best_vehicles = _string_removal(inst, subset, [rt for _, rt in used],
-                                                  remaining() * opts.sisr_share, opts.seed)
-            used = [(best_vehicles[k], rt) for k, rt in enumerate(best.routes) if rt]
-            subset = [v for v, _ in used]
-        elif opts.fresh_first_solution and remaining() > 2.0:
+        if opts.fresh_first_solution and remaining() > 2.0:
             # a fresh start with the chosen fleet often beats the removal's routes
             mf = _Model(inst, subset, drop_penalty)
             rf = mf.solve(remaining() * opts.fresh_share, opts.fresh_first_solution,
@@ -749,6 +744,11 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
                 best, best_vehicles = rf, subset
                 used = [(subset[k], rt) for k, rt in enumerate(rf.routes) if rt]
                 subset = [v for v, _ in used]
+        if opts.sisr_share > 0 and _exact_checks(inst, best) and remaining() > 0.2:
+            best, best_vehicles = _string_removal(inst, subset, [rt for _, rt in used],
+                                                  remaining() * opts.sisr_share, opts.seed)
+            used = [(best_vehicles[k], rt) for k, rt in enumerate(best.routes) if rt]
+            subset = [v for v, _ in used]
         if remaining() > 0.1:
             m = _Model(inst, subset, drop_penalty)
             r3 = m.solve(remaining(), opts.first_solution, opts.metaheuristic,
