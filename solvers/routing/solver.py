@@ -94,8 +94,8 @@ class SolveOptions:
     fresh_first_solution: str = "LOCAL_CHEAPEST_INSERTION"
     #: share of the final phase given to that fresh start
     fresh_share: float = 0.4
-    #: share of the final phase given to the string-removal search (``sisr.py``) where
-    #: its checks are exact; OR-Tools gets the rest, starting from its routes
+    #: share of the time left after the fresh start given to the string-removal search
+    #: (``sisr.py``) where its checks are exact; OR-Tools gets the rest, from its routes
     sisr_share: float = 0.7
     #: extra local-search operators that insert unserved stops while moving others
     insertion_operators: bool = True
