@@ -31,7 +31,10 @@ TIES = 16
 class RoutePlan:
     """Routes of a fleet with the schedule data needed for constant-time checks."""
 
-    def __init__(self, inst: _Instance, vehicles: list[int], routes: list[list[int]]):
+    def __init__(self, inst: _Instance, vehicles: list[int], routes: list[list[int]],
+                 segments: bool = True):
+        """``segments``: keep the time-warp segments the squeeze needs (costs time on
+        every change)."""
         self.inst = inst
         self.vehicles = vehicles
         self.routes = [list(r) for r in routes]
@@ -55,6 +58,7 @@ class RoutePlan:
         # tails can move between vehicles without a full check only if all are alike
         self.uniform = (len({id(t) for t in self.tm}) <= 1 and len(set(self.depot)) <= 1
                         and len(set(self.t0)) <= 1 and len(set(self.t1)) <= 1)
+        self.segments = segments and self.uniform
         self.restricted = any(len(s) < len(inst.allowed) for s in self.allowed)
         self.svc = [nd.service for nd in inst.nodes]
         self.a = [nd.window[0] for nd in inst.nodes]
@@ -102,7 +106,7 @@ class RoutePlan:
         where = self.where
         for j, i in enumerate(rt):
             where[i] = (k, j)
-        if self.uniform:
+        if self.segments:
             self._segments(k)
 
     def _segments(self, k: int) -> None:

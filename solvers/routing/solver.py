@@ -5,13 +5,15 @@ A first plan is found with the whole fleet (OR-Tools, guided local search), then
 are removed one at a time: the fleet is fixed to one vehicle fewer and the removed
 route's stops must be re-inserted. Where the instance allows an exact check (time
 windows, shifts, pickup-only or delivery-only dimensions) this is done by an
-ejection-pool search (``ejection.py``), and its first failure ends route removal (the
-pool mixes the stops of every route, so another candidate route rarely does better);
-otherwise by OR-Tools local search from the previous routes with the removed stops
-unperformed (optional stops with a large drop penalty), optionally alternating with a
-squeeze that allows late service at a cost. After each removed route OR-Tools tidies
-the distance, and the last fleet that served everything gets the remaining time for
-distance.
+ejection-pool search (``ejection.py``), followed if it fails by the fleet-minimisation
+string search (``sisr.py``), and the first failure ends route removal (both mix the
+stops of every route, so another candidate route rarely does better); otherwise by
+OR-Tools local search from the previous routes with the removed stops unperformed
+(optional stops with a large drop penalty), optionally alternating with a squeeze that
+allows late service at a cost. After each removed route OR-Tools tidies the distance,
+and the last fleet that served everything gets the remaining time for distance: a
+fresh OR-Tools start, the string-removal search of ``sisr.py`` from the better plan
+where the checks are exact, then OR-Tools from the best.
 
 Multi-trip routes use optional copies of each disposal site ("reload" nodes). A reload
 node has a transit of minus a large amount on every pickup-only dimension it accepts and
@@ -36,6 +38,7 @@ from ortools.util import optional_boolean_pb2
 from .distances import distance_matrix, travel_seconds
 from .ejection import remove_route
 from .model import Problem, Route, Solution, Visit
+from .sisr import improve_distance, serve_all
 
 FIRST_SOLUTION = routing_enums_pb2.FirstSolutionStrategy
 METAHEURISTIC = routing_enums_pb2.LocalSearchMetaheuristic
@@ -63,7 +66,7 @@ class SolveOptions:
     #: share of the time budget for the first plan with the whole fleet
     first_share: float = 0.1
     #: share of the time budget after which no further vehicle removal is started
-    removal_share: float = 0.72
+    removal_share: float = 0.8
     #: time for one local-search attempt at removing a route (where the ejection pool
     #: does not apply), as share of the budget
     attempt_share: float = 0.1
@@ -78,7 +81,9 @@ class SolveOptions:
     #: ejection pool: random feasible moves after each ejection
     perturb_moves: int = 100
     #: longest single ejection-pool attempt, as share of the budget
-    ejection_share: float = 0.3
+    ejection_share: float = 0.5
+    #: share of each route-removal attempt given to the string search after the pool
+    strings_share: float = 0.5
     #: distance clean-up after each removed route, as share of the budget
     polish_share: float = 0.05
     #: number of drop/squeeze alternations in one removal attempt
@@ -89,6 +94,9 @@ class SolveOptions:
     fresh_first_solution: str = "LOCAL_CHEAPEST_INSERTION"
     #: share of the final phase given to that fresh start
     fresh_share: float = 0.4
+    #: share of the time left after the fresh start given to the string-removal search
+    #: (``sisr.py``) where its checks are exact; OR-Tools gets the rest, from its routes
+    sisr_share: float = 0.7
     #: extra local-search operators that insert unserved stops while moving others
     insertion_operators: bool = True
     log: bool = False
@@ -569,6 +577,44 @@ def _attempt(inst: _Instance, opts: SolveOptions, subset: list[int],
     return best
 
 
+def _exact_checks(inst: _Instance, plan: _RunResult) -> bool:
+    """Whether the plain-Python searches (``ejection.py``, ``sisr.py``) apply: their
+    constant-time checks are exact without disposal sites and mixed compartments, and
+    they keep every stop served, so the plan must serve them all."""
+    return (not plan.dropped and not inst.mixed
+            and not any(nd.kind == "disposal" for nd in inst.nodes))
+
+
+def _remove_route_exact(inst: _Instance, opts: SolveOptions, vehicles: list[int],
+                        routes: list[list[int]], pool: list[int], seconds: float,
+                        seed: int) -> list[list[int]] | None:
+    """Serve the stops of a removed route with the other routes: the ejection pool
+    first, then, if it runs out of its share of the time, the fleet-minimisation search
+    of ``sisr.py`` from the same start. Each gets stuck on removals the other settles
+    (the string search on long routes, where the pool's ejections are expensive)."""
+    end = time.monotonic() + seconds
+    pool_time = seconds * (1.0 - opts.strings_share)
+    found = remove_route(inst, vehicles, routes, pool, pool_time, seed=seed,
+                         perturb_moves=opts.perturb_moves, cheapest=opts.cheapest_insertion)
+    left = end - time.monotonic()
+    if found is None and left > 0.1:
+        found = serve_all(inst, vehicles, routes, pool, left, seed=seed)
+        if found is not None:
+            inst.log.append("route removed by the string search")
+    return found
+
+
+def _string_removal(inst: _Instance, vehicles: list[int], routes: list[list[int]],
+                    seconds: float, seed: int) -> tuple[_RunResult, list[int]]:
+    """The distance search of ``sisr.py`` on the given routes (one per vehicle)."""
+    new_routes, iterations = improve_distance(inst, vehicles, routes, seconds, seed)
+    dist = sum(_route_distance(inst, inst.depot_node[inst.problem.vehicles[v].depot], rt)
+               for v, rt in zip(vehicles, new_routes, strict=True))
+    inst.log.append(f"string removal: {iterations} iterations in {seconds:.1f}s, "
+                    f"distance {dist}")
+    return _RunResult(new_routes, [], dist, dist), vehicles
+
+
 def _route_distance(inst: _Instance, depot: int, route: list[int]) -> int:
     if not route:
         return 0
@@ -640,8 +686,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
             if attempt <= 0.05:
                 break
             initial = [_strip_reloads(inst, rt) for _, rt in keep]
-            use_ep = (opts.ejection and not best.dropped and not inst.mixed
-                      and not any(nd.kind == "disposal" for nd in inst.nodes))
+            use_ep = opts.ejection and _exact_checks(inst, best)
             r2 = None
             if not use_ep:
                 r2 = _attempt(inst, opts, subset, initial, cand[1], attempt, drop_penalty,
@@ -653,10 +698,9 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
                               opts.time_limit * opts.ejection_share, remaining())
                 new_routes = None
                 if ep_time > 0.1:
-                    new_routes = remove_route(inst, subset, initial, list(cand[1]), ep_time,
-                                              seed=opts.seed + len(failed),
-                                              perturb_moves=opts.perturb_moves,
-                                              cheapest=opts.cheapest_insertion)
+                    new_routes = _remove_route_exact(inst, opts, subset, initial,
+                                                     list(cand[1]), ep_time,
+                                                     opts.seed + len(failed))
                 if new_routes is not None:
                     dist = sum(_route_distance(inst, inst.depot_node[
                         problem.vehicles[v].depot], rt) for v, rt in zip(subset, new_routes,
@@ -700,12 +744,18 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
                 best, best_vehicles = rf, subset
                 used = [(subset[k], rt) for k, rt in enumerate(rf.routes) if rt]
                 subset = [v for v, _ in used]
-        m = _Model(inst, subset, drop_penalty)
-        r3 = m.solve(remaining(), opts.first_solution, opts.metaheuristic,
-                     initial=[rt for _, rt in used])
-        if r3 is not None and (len(r3.dropped), r3.distance) <= (len(best.dropped),
-                                                                 best.distance):
-            best, best_vehicles = r3, subset
+        if opts.sisr_share > 0 and _exact_checks(inst, best) and remaining() > 0.2:
+            best, best_vehicles = _string_removal(inst, subset, [rt for _, rt in used],
+                                                  remaining() * opts.sisr_share, opts.seed)
+            used = [(best_vehicles[k], rt) for k, rt in enumerate(best.routes) if rt]
+            subset = [v for v, _ in used]
+        if remaining() > 0.1:
+            m = _Model(inst, subset, drop_penalty)
+            r3 = m.solve(remaining(), opts.first_solution, opts.metaheuristic,
+                         initial=[rt for _, rt in used])
+            if r3 is not None and (len(r3.dropped), r3.distance) <= (len(best.dropped),
+                                                                     best.distance):
+                best, best_vehicles = r3, subset
         log.append(f"final: {sum(1 for r in best.routes if r)} vehicles, "
                    f"distance {best.distance}")
 
