@@ -97,7 +97,7 @@ def minute_of_day(day: dt.date, instant: dt.datetime) -> int:
 
 def instant_at(day: dt.date, minute: int) -> dt.datetime:
     """The aware local instant `minute` real minutes after local midnight of `day`."""
-    return (day_start(day).astimezone(UTC) + dt.timedelta(minutes=minute)).astimezone(LOCAL)
+    return instants_at(day, [minute])[0]
 
 
 def instants_at(day: dt.date, minutes: Iterable[int]) -> list[dt.datetime]:

@@ -608,11 +608,18 @@ def _string_removal(inst: _Instance, vehicles: list[int], routes: list[list[int]
                     seconds: float, seed: int) -> tuple[_RunResult, list[int]]:
     """The distance search of ``sisr.py`` on the given routes (one per vehicle)."""
     new_routes, iterations = improve_distance(inst, vehicles, routes, seconds, seed)
-    dist = sum(_route_distance(inst, inst.depot_node[inst.problem.vehicles[v].depot], rt)
-               for v, rt in zip(vehicles, new_routes, strict=True))
+    result = _serving_all(inst, vehicles, new_routes)
     inst.log.append(f"string removal: {iterations} iterations in {seconds:.1f}s, "
-                    f"distance {dist}")
-    return _RunResult(new_routes, [], dist, dist), vehicles
+                    f"distance {result.distance}")
+    return result, vehicles
+
+
+def _serving_all(inst: _Instance, vehicles: list[int], routes: list[list[int]]) -> _RunResult:
+    """A plan found by the plain-Python searches (one route per vehicle, every stop served)
+    as a run result, with its distance."""
+    dist = sum(_route_distance(inst, inst.depot_node[inst.problem.vehicles[v].depot], rt)
+               for v, rt in zip(vehicles, routes, strict=True))
+    return _RunResult(routes, [], dist, dist)
 
 
 def _route_distance(inst: _Instance, depot: int, route: list[int]) -> int:
@@ -702,10 +709,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> Solution:
                                                      list(cand[1]), ep_time,
                                                      opts.seed + len(failed))
                 if new_routes is not None:
-                    dist = sum(_route_distance(inst, inst.depot_node[
-                        problem.vehicles[v].depot], rt) for v, rt in zip(subset, new_routes,
-                                                                          strict=True))
-                    r2 = _RunResult(new_routes, [], dist, dist)
+                    r2 = _serving_all(inst, subset, new_routes)
             if r2 is not None and len(r2.dropped) <= len(best.dropped):
                 if use_ep and opts.polish_share > 0 and remaining() > 0.5:
                     # tidy the distance of the plan before the next removal

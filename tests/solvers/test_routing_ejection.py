@@ -105,15 +105,22 @@ def test_an_ejection_inserts_the_stop_and_leaves_a_feasible_route():
         assert plan.ok(k, new_route)
 
 
+def _route_removal_case(seed: int):
+    """An instance, greedy routes without their shortest one, and the stops to place
+    again (that route's and any the greedy start left out)."""
+    inst = _instance(seed, n_stops=30, n_vehicles=8, capacity=60)
+    routes, left = _greedy_routes(inst, 8)
+    routes = [rt for rt in routes if rt]
+    smallest = min(range(len(routes)), key=lambda k: len(routes[k]))
+    pool = routes[smallest] + left
+    keep = [rt for k, rt in enumerate(routes) if k != smallest]
+    return inst, keep, pool
+
+
 def test_removing_a_route_serves_all_its_stops_in_feasible_routes():
     removed = 0
     for seed in range(4):
-        inst = _instance(seed, n_stops=30, n_vehicles=8, capacity=60)
-        routes, left = _greedy_routes(inst, 8)
-        routes = [rt for rt in routes if rt]
-        smallest = min(range(len(routes)), key=lambda k: len(routes[k]))
-        pool = routes[smallest] + left
-        keep = [rt for k, rt in enumerate(routes) if k != smallest]
+        inst, keep, pool = _route_removal_case(seed)
         out = remove_route(inst, list(range(len(keep))), keep, pool, 2.0, seed=seed)
         if out is None:
             continue

@@ -10,7 +10,7 @@ from solvers.routing.ejection import RoutePlan
 from solvers.routing.sisr import improve_distance, serve_all
 from solvers.routing.solver import build_instance
 
-from .test_routing_ejection import _greedy_routes, _instance
+from .test_routing_ejection import _greedy_routes, _instance, _route_removal_case
 
 SPEED = {"van": 36.0}  # 10 m/s
 
@@ -89,12 +89,7 @@ def test_the_solver_runs_the_search_only_where_its_checks_are_exact():
 def test_serving_a_removed_route_gives_feasible_routes_with_every_stop():
     emptied = 0
     for seed in range(4):
-        inst = _instance(seed, n_stops=30, n_vehicles=8, capacity=60)
-        routes, left = _greedy_routes(inst, 8)
-        routes = [rt for rt in routes if rt]
-        smallest = min(range(len(routes)), key=lambda k: len(routes[k]))
-        pool = routes[smallest] + left
-        keep = [rt for k, rt in enumerate(routes) if k != smallest]
+        inst, keep, pool = _route_removal_case(seed)
         out = serve_all(inst, list(range(len(keep))), keep, pool, 2.0, seed=seed)
         if out is None:
             continue
