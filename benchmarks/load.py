@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import random
+import re
 import secrets
 import signal
 import socket
@@ -84,12 +86,13 @@ def bench_day():
     return day + dt.timedelta(days=1) if day.weekday() == 6 else day
 
 
-def start_server(env, port: int, workers: int, threads: int):
-    worker_class = ["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else [
-        "--worker-class", "sync"]
-    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-               "--workers", str(workers), *worker_class, "--log-level", "warning",
-               "--backlog", "256"]
+def start_server(env, port: int, workers: int, threads: int, keep_alive: bool):
+    """gunicorn as config/gunicorn.py runs it in production (gthread workers that keep
+    connections open), or with sync workers that close every connection."""
+    worker_class = ["--threads", str(threads)] if keep_alive else ["--worker-class", "sync"]
+    command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi",
+               "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *worker_class,
+               "--log-level", "warning", "--backlog", "256"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -103,30 +106,66 @@ def start_server(env, port: int, workers: int, threads: int):
 
 
 class LeanHTTPClient:
-    """Just enough HTTP/1.1 for this benchmark: one request per connection, as gunicorn's
-    sync workers serve them. The load generator shares the CPU with the server, and a
-    full client library spends more CPU per request than the app does on some of them."""
+    """Just enough HTTP/1.1 for this benchmark. The load generator shares the CPU with the
+    server, and a full client library spends more CPU per request than the app does on
+    some of them. Without keep-alive it opens a connection per request, as gunicorn's
+    sync workers serve them; with it, one connection serves all of a client's requests,
+    as a carrier's HTTP client pool does."""
 
-    def __init__(self, host: str, port: int, api_key: str):
+    def __init__(self, host: str, port: int, api_key: str, keep_alive: bool = False):
         self.address = (host, port)
+        self.keep_alive = keep_alive
         self.head = (f"Host: {host}:{port}\r\nAuthorization: Api-Key {api_key}\r\n"
-                     "Connection: close\r\n")
+                     f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n")
+        self.connection: socket.socket | None = None
+        self.buffer = b""
 
     def request(self, method: str, path: str, body: dict | None) -> tuple[int, bytes]:
         payload = json.dumps(body).encode() if body is not None else b""
         head = f"{method} {path} HTTP/1.1\r\n{self.head}"
         if body is not None:
             head += f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
-        with socket.create_connection(self.address, timeout=30) as connection:
-            connection.sendall(head.encode() + b"\r\n" + payload)
-            chunks = []
-            while chunk := connection.recv(65536):
-                chunks.append(chunk)
-        response = b"".join(chunks)
-        headers, _, content = response.partition(b"\r\n\r\n")
-        if b"transfer-encoding: chunked" in headers.lower():
-            content = _unchunk(content)
+        message = head.encode() + b"\r\n" + payload
+        if not self.keep_alive:
+            with socket.create_connection(self.address, timeout=30) as connection:
+                connection.sendall(message)
+                response = b"".join(iter(lambda: connection.recv(65536), b""))
+            headers, _, content = response.partition(b"\r\n\r\n")
+            if b"transfer-encoding: chunked" in headers.lower():
+                content = _unchunk(content)
+            return int(headers[9:12]), content
+        # No retry on a broken connection: the server may have booked before it broke.
+        return self._exchange(message)
+
+    def _exchange(self, message: bytes) -> tuple[int, bytes]:
+        if self.connection is None:
+            self.connection = socket.create_connection(self.address, timeout=30)
+            self.buffer = b""
+        self.connection.sendall(message)
+        while b"\r\n\r\n" not in self.buffer:
+            self._receive()
+        headers, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+        match = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", headers)
+        if match is None:
+            raise OSError("a keep-alive response needs a Content-Length")
+        length = int(match.group(1))
+        while len(self.buffer) < length:
+            self._receive()
+        content, self.buffer = self.buffer[:length], self.buffer[length:]
+        if re.search(rb"(?i)\r\nconnection:\s*close", headers):
+            self.close()
         return int(headers[9:12]), content
+
+    def _receive(self):
+        chunk = self.connection.recv(65536)
+        if not chunk:
+            raise OSError("connection closed")
+        self.buffer += chunk
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
 
 
 def _unchunk(content: bytes) -> bytes:
@@ -170,15 +209,19 @@ def process_tree_cpu_seconds(root_pid: int) -> float | None:
         return None
 
 
-def run_phase(name, clients, per_client, make_request, base_url, keys, expected,
-              server_pid) -> dict:
+#: a booking's expected answers: booked, or refused because the bay is full or a rule says no
+BOOKED = {201, 409, 422}
+
+
+def run_phase(name, *, clients, per_client, make_request, base_url, keys, expected,
+              server_pid, keep_alive) -> dict:
     recorder = Recorder()
 
     host, port = urlsplit(base_url).hostname, urlsplit(base_url).port
 
     def client_loop(index):
         rng = random.Random(index)
-        client = LeanHTTPClient(host, port, keys[index % len(keys)])
+        client = LeanHTTPClient(host, port, keys[index % len(keys)], keep_alive)
         for _ in range(per_client):
             method, url, body = make_request(rng)
             began = time.perf_counter()
@@ -187,7 +230,9 @@ def run_phase(name, clients, per_client, make_request, base_url, keys, expected,
                 reference = json.loads(content).get("reference") if status == 201 else None
             except (OSError, ValueError):
                 status, reference = 599, None
+                client.close()
             recorder.record(time.perf_counter() - began, status, reference)
+        client.close()
 
     server_cpu, client_cpu = process_tree_cpu_seconds(server_pid), time.process_time()
     began = time.perf_counter()
@@ -269,14 +314,16 @@ def print_phase(result):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", type=int, default=12, help="requests in flight")
+    parser.add_argument("--clients", type=int, default=8, help="requests in flight")
     parser.add_argument("--availability", type=int, default=4000, help="availability queries")
     parser.add_argument("--bookings", type=int, default=3000, help="booking attempts")
     parser.add_argument("--warm-up", type=int, default=20,
                         help="uncounted requests of each kind per client before measuring")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="threads per worker (more than 1: gunicorn's gthread workers)")
+    parser.add_argument("--workers", type=int, default=8, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
+    parser.add_argument("--connection-per-request", dest="keep_alive", action="store_false",
+                        help="a new connection for every request, served by sync workers "
+                             "(default: one connection per client, gthread workers)")
     parser.add_argument("--port", type=int, default=8391)
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")
@@ -294,28 +341,27 @@ def main():
 
     bays = list(LoadingBay.objects.filter(zone__slug="leiden-centrum").values_list("pk", flat=True))
     day = bench_day()
-    server = start_server(env, args.port, args.workers, args.threads)
+    server = start_server(env, args.port, args.workers, args.threads, args.keep_alive)
     base_url = f"http://127.0.0.1:{args.port}"
     try:
         # Every worker imports its views, fills its caches and opens its connections on
         # its first requests; measure the steady state after that, on another day.
         warm_day = day + dt.timedelta(days=1)
-        run_phase("warm-up", args.clients, args.warm_up, availability_request(bays, warm_day),
-                  base_url, keys, expected={200}, server_pid=server.pid)
-        warm_bookings = run_phase("warm-up", args.clients, args.warm_up,
-                                  booking_request(bays, warm_day), base_url, keys,
-                                  expected={201, 409, 422}, server_pid=server.pid)
-        per_client = max(1, args.availability // args.clients)
-        reads = run_phase("availability", args.clients, per_client, availability_request(bays, day),
-                          base_url, keys, expected={200}, server_pid=server.pid)
-        per_client = max(1, args.bookings // args.clients)
-        writes = run_phase("bookings", args.clients, per_client, booking_request(bays, day),
-                           base_url, keys, expected={201, 409, 422}, server_pid=server.pid)
+        phase = functools.partial(run_phase, clients=args.clients, base_url=base_url, keys=keys,
+                                  server_pid=server.pid, keep_alive=args.keep_alive)
+        phase("warm-up", per_client=args.warm_up,
+              make_request=availability_request(bays, warm_day), expected={200})
+        warm_bookings = phase("warm-up", per_client=args.warm_up,
+                              make_request=booking_request(bays, warm_day), expected=BOOKED)
+        reads = phase("availability", per_client=max(1, args.availability // args.clients),
+                      make_request=availability_request(bays, day), expected={200})
+        writes = phase("bookings", per_client=max(1, args.bookings // args.clients),
+                       make_request=booking_request(bays, day), expected=BOOKED)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    workers = (f"{args.workers} gthread workers x {args.threads} threads" if args.threads > 1
-               else f"{args.workers} sync workers")
+    workers = (f"{args.workers} gthread workers x {args.threads} thread(s), keep-alive"
+               if args.keep_alive else f"{args.workers} sync workers, a connection per request")
     print(f"Venster load benchmark: {args.clients} clients, gunicorn {workers}, "
           f"PostgreSQL, day {day}")
     print_phase(reads)
