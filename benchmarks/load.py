@@ -7,8 +7,12 @@ second, p50/p95/p99 latency and error counts for each. Afterwards it checks the
 database: no bay over-filled at any minute, and every booking the clients were
 told about stored exactly once, with nothing stored that nobody was told about.
 
+By default gunicorn runs as config/gunicorn.py has it (gthread workers) and each
+client keeps one connection open, as carriers' HTTP pools do;
+--connection-per-request measures sync workers and a connection per request.
+
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
-    REDIS_URL=redis://127.0.0.1:6379/14 python benchmarks/load.py --clients 12
+    REDIS_URL=redis://127.0.0.1:6379/14 python benchmarks/load.py
 
 The database named in DATABASE_URL is only used to create a scratch database
 `venster_load` (dropped and made anew on every run).
@@ -126,18 +130,21 @@ class LeanHTTPClient:
         if body is not None:
             head += f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
         message = head.encode() + b"\r\n" + payload
-        if not self.keep_alive:
-            with socket.create_connection(self.address, timeout=30) as connection:
-                connection.sendall(message)
-                response = b"".join(iter(lambda: connection.recv(65536), b""))
-            headers, _, content = response.partition(b"\r\n\r\n")
-            if b"transfer-encoding: chunked" in headers.lower():
-                content = _unchunk(content)
-            return int(headers[9:12]), content
         # No retry on a broken connection: the server may have booked before it broke.
-        return self._exchange(message)
+        return self._exchange(message) if self.keep_alive else self._exchange_once(message)
+
+    def _exchange_once(self, message: bytes) -> tuple[int, bytes]:
+        """On a connection of its own, read until the server closes it."""
+        with socket.create_connection(self.address, timeout=30) as connection:
+            connection.sendall(message)
+            response = b"".join(iter(lambda: connection.recv(65536), b""))
+        headers, _, content = response.partition(b"\r\n\r\n")
+        if b"transfer-encoding: chunked" in headers.lower():
+            content = _unchunk(content)
+        return int(headers[9:12]), content
 
     def _exchange(self, message: bytes) -> tuple[int, bytes]:
+        """On the client's open connection, read one response by its Content-Length."""
         if self.connection is None:
             self.connection = socket.create_connection(self.address, timeout=30)
             self.buffer = b""
@@ -209,8 +216,8 @@ def process_tree_cpu_seconds(root_pid: int) -> float | None:
         return None
 
 
-#: a booking's expected answers: booked, or refused because the bay is full or a rule says no
-BOOKED = {201, 409, 422}
+#: the answers a booking may rightly get: booked, or refused (bay full, or a rule says no)
+BOOKING_ANSWERS = {201, 409, 422}
 
 
 def run_phase(name, *, clients, per_client, make_request, base_url, keys, expected,
@@ -303,6 +310,15 @@ def check_database(created: list[str], days) -> dict:
     }
 
 
+def machine_speed() -> float:
+    """CPU seconds for a fixed pure-Python loop: this host's speed varies between runs (and
+    within one), so the figures are printed with it, taken before and after the phases."""
+    began, total = time.process_time(), 0
+    for number in range(10_000_000):
+        total += number
+    return time.process_time() - began
+
+
 def print_phase(result):
     print(f"{result['phase']:<14} {result['requests']:>6} req {result['seconds']:>6.1f} s "
           f"{result['rps']:>7.1f} req/s  p50 {result['p50']:>6.1f} ms  p95 {result['p95']:>6.1f} ms"
@@ -341,6 +357,7 @@ def main():
 
     bays = list(LoadingBay.objects.filter(zone__slug="leiden-centrum").values_list("pk", flat=True))
     day = bench_day()
+    speed_before = machine_speed()
     server = start_server(env, args.port, args.workers, args.threads, args.keep_alive)
     base_url = f"http://127.0.0.1:{args.port}"
     try:
@@ -352,11 +369,12 @@ def main():
         phase("warm-up", per_client=args.warm_up,
               make_request=availability_request(bays, warm_day), expected={200})
         warm_bookings = phase("warm-up", per_client=args.warm_up,
-                              make_request=booking_request(bays, warm_day), expected=BOOKED)
+                              make_request=booking_request(bays, warm_day),
+                              expected=BOOKING_ANSWERS)
         reads = phase("availability", per_client=max(1, args.availability // args.clients),
                       make_request=availability_request(bays, day), expected={200})
         writes = phase("bookings", per_client=max(1, args.bookings // args.clients),
-                       make_request=booking_request(bays, day), expected=BOOKED)
+                       make_request=booking_request(bays, day), expected=BOOKING_ANSWERS)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -368,6 +386,8 @@ def main():
     print_phase(writes)
     print(f"(not counted: a warm-up of {args.warm_up} availability queries and "
           f"{args.warm_up} bookings per client on {warm_day})")
+    print(f"machine speed: a 10-million-step Python loop took {speed_before:.2f} s of CPU "
+          f"before the run and {machine_speed():.2f} s after it")
     integrity = check_database(writes["created"] + warm_bookings["created"],
                                [day, warm_day])
     print("database:", integrity)
