@@ -7,9 +7,9 @@ second, p50/p95/p99 latency and error counts for each. Afterwards it checks the
 database: no bay over-filled at any minute, and every booking the clients were
 told about stored exactly once, with nothing stored that nobody was told about.
 
-By default gunicorn runs as config/gunicorn.py has it (gthread workers) and each
-client keeps one connection open, as carriers' HTTP pools do;
---connection-per-request measures sync workers and a connection per request.
+By default gunicorn runs as config/gunicorn.py has it (sync workers, a connection
+per request); --keep-alive measures gthread workers with each client keeping one
+connection open, as an HTTP client's pool does.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
     REDIS_URL=redis://127.0.0.1:6379/14 python benchmarks/load.py
@@ -91,9 +91,10 @@ def bench_day():
 
 
 def start_server(env, port: int, workers: int, threads: int, keep_alive: bool):
-    """gunicorn as config/gunicorn.py runs it in production (gthread workers that keep
-    connections open), or with sync workers that close every connection."""
-    worker_class = ["--threads", str(threads)] if keep_alive else ["--worker-class", "sync"]
+    """gunicorn as config/gunicorn.py runs it in production (sync workers that close every
+    connection), or with gthread workers that keep connections open."""
+    worker_class = (["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "60"]
+                    if keep_alive else [])
     command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi",
                "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *worker_class,
                "--log-level", "warning", "--backlog", "256"]
@@ -335,11 +336,12 @@ def main():
     parser.add_argument("--bookings", type=int, default=3000, help="booking attempts")
     parser.add_argument("--warm-up", type=int, default=20,
                         help="uncounted requests of each kind per client before measuring")
-    parser.add_argument("--workers", type=int, default=8, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
-    parser.add_argument("--connection-per-request", dest="keep_alive", action="store_false",
-                        help="a new connection for every request, served by sync workers "
-                             "(default: one connection per client, gthread workers)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gthread worker (with --keep-alive)")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="one connection per client for all its requests, served by "
+                             "gthread workers (default: a connection per request, sync workers)")
     parser.add_argument("--port", type=int, default=8391)
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")

@@ -1,22 +1,19 @@
 """gunicorn settings: `gunicorn -c config/gunicorn.py config.wsgi`.
 
-Carriers' planning systems send their requests over pooled connections. gunicorn's
-sync workers close the connection after every request, so each request pays for a
-new TCP connection and its teardown in the client, the kernel and the worker; on the
-load benchmark that was a quarter of a booking's CPU. gthread workers keep a
-connection open between requests. One thread per worker, because a Venster request
-spends most of its time on the CPU, where a second thread only waits for the GIL;
-more workers than cores keep the cores busy while a request waits for the database.
+Sync workers, one request at a time each, behind a buffering proxy (gunicorn's own
+advice). A Venster request spends most of its time on the CPU, so a worker per core
+and one more per core to use the time others wait for PostgreSQL and Redis.
+
+Measured on the load benchmark (benchmarks/load.py --keep-alive), gthread workers
+that keep each client's connection open were not faster: their selector and thread
+pool cost about what the saved connection setup saved, and a worker holding two busy
+clients' connections makes both wait twice as long, which raised p95 by half.
 """
 
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY", str(4 * (os.cpu_count() or 1))))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-# Seconds an idle connection stays open; a pool's next request within it skips the
-# connection setup. An idle connection costs a worker nothing but a file descriptor.
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "20"))
+worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1))))
 # A request that takes longer than this is killed with its worker.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
