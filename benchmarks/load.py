@@ -47,13 +47,13 @@ ROOT = Path(__file__).resolve().parent.parent
 LOAD_DB = "venster_load"
 
 
-def scratch_database_url(base_url: str) -> str:
+def scratch_database_url(base_url: str, name: str = LOAD_DB) -> str:
     parts = urlsplit(base_url)
     admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{LOAD_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{LOAD_DB}"')
-    return urlunsplit(parts._replace(path=f"/{LOAD_DB}"))
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def manage(env, *args):
@@ -90,20 +90,21 @@ def bench_day():
     return day + dt.timedelta(days=1) if day.weekday() == 6 else day
 
 
-def start_server(env, port: int, workers: int, threads: int, keep_alive: bool):
+def start_server(env, port: int, workers: int, threads: int, keep_alive: bool,
+                 wsgi_module: str = "config.wsgi"):
     """gunicorn as config/gunicorn.py runs it in production (sync workers that close every
     connection), or with gthread workers that keep connections open."""
     worker_class = (["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "60"]
                     if keep_alive else [])
-    command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi",
+    command = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", wsgi_module,
                "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *worker_class,
                "--log-level", "warning", "--backlog", "256"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health/", timeout=1).status_code in (200, 503):
-                return process
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)  # any answer: it is up
+            return process
         except httpx.HTTPError:
             time.sleep(0.2)
     process.kill()
