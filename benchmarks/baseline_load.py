@@ -29,11 +29,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import (  # noqa: E402
-    BOOKING_ANSWERS,
     bench_day,
     machine_speed,
     print_phase,
     run_phase,
+    run_phases,
     scratch_database_url,
     start_server,
 )
@@ -94,15 +94,9 @@ def main():
         phase = functools.partial(run_phase, clients=args.clients,
                                   base_url=f"http://127.0.0.1:{args.port}", keys=["-"],
                                   server_pid=server.pid, keep_alive=False)
-        warm_day = day + dt.timedelta(days=1)
-        phase("warm-up", per_client=args.warm_up,
-              make_request=free_starts_request(bays, warm_day), expected={200})
-        phase("warm-up", per_client=args.warm_up, make_request=stay_request(bays, warm_day),
-              expected=BOOKING_ANSWERS)
-        reads = phase("availability", per_client=max(1, args.availability // args.clients),
-                      make_request=free_starts_request(bays, day), expected={200})
-        writes = phase("bookings", per_client=max(1, args.bookings // args.clients),
-                       make_request=stay_request(bays, day), expected=BOOKING_ANSWERS)
+        _warm_writes, reads, writes = run_phases(
+            phase, args, day, functools.partial(free_starts_request, bays),
+            functools.partial(stay_request, bays))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -262,6 +262,22 @@ def run_phase(name, *, clients, per_client, make_request, base_url, keys, expect
             "client_cpu_ms": 1000 * client_cpu / len(latencies)}
 
 
+def run_phases(phase, args, day, reads_on, writes_on) -> tuple[dict, dict, dict]:
+    """Warm up on the next day, then measure reads, then writes, on `day`; returns the
+    warm-up's writes (for the database check), the reads and the writes."""
+    # Every worker imports its views, fills its caches and opens its connections on its
+    # first requests; measure the steady state after that, on another day.
+    warm_day = day + dt.timedelta(days=1)
+    phase("warm-up", per_client=args.warm_up, make_request=reads_on(warm_day), expected={200})
+    warm_writes = phase("warm-up", per_client=args.warm_up, make_request=writes_on(warm_day),
+                        expected=BOOKING_ANSWERS)
+    reads = phase("availability", per_client=max(1, args.availability // args.clients),
+                  make_request=reads_on(day), expected={200})
+    writes = phase("bookings", per_client=max(1, args.bookings // args.clients),
+                   make_request=writes_on(day), expected=BOOKING_ANSWERS)
+    return warm_writes, reads, writes
+
+
 def availability_request(bays, day):
     def make(rng):
         query = (f"/api/v1/availability/?bay={rng.choice(bays)}&date={day.isoformat()}"
@@ -364,20 +380,12 @@ def main():
     server = start_server(env, args.port, args.workers, args.threads, args.keep_alive)
     base_url = f"http://127.0.0.1:{args.port}"
     try:
-        # Every worker imports its views, fills its caches and opens its connections on
-        # its first requests; measure the steady state after that, on another day.
         warm_day = day + dt.timedelta(days=1)
         phase = functools.partial(run_phase, clients=args.clients, base_url=base_url, keys=keys,
                                   server_pid=server.pid, keep_alive=args.keep_alive)
-        phase("warm-up", per_client=args.warm_up,
-              make_request=availability_request(bays, warm_day), expected={200})
-        warm_bookings = phase("warm-up", per_client=args.warm_up,
-                              make_request=booking_request(bays, warm_day),
-                              expected=BOOKING_ANSWERS)
-        reads = phase("availability", per_client=max(1, args.availability // args.clients),
-                      make_request=availability_request(bays, day), expected={200})
-        writes = phase("bookings", per_client=max(1, args.bookings // args.clients),
-                       make_request=booking_request(bays, day), expected=BOOKING_ANSWERS)
+        warm_bookings, reads, writes = run_phases(
+            phase, args, day, functools.partial(availability_request, bays),
+            functools.partial(booking_request, bays))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
