@@ -18,7 +18,6 @@ import argparse
 import datetime as dt
 import functools
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -32,10 +31,8 @@ from benchmarks.load import (  # noqa: E402
     bench_day,
     machine_speed,
     print_phase,
-    run_phase,
-    run_phases,
     scratch_database_url,
-    start_server,
+    serve_and_measure,
 )
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
@@ -88,18 +85,9 @@ def main():
     bays = prepare(env)
     day = bench_day()
     speed_before = machine_speed()
-    server = start_server(env, args.port, args.workers, threads=1, keep_alive=False,
-                          wsgi_module="benchmarks.baseline.wsgi")
-    try:
-        phase = functools.partial(run_phase, clients=args.clients,
-                                  base_url=f"http://127.0.0.1:{args.port}", keys=["-"],
-                                  server_pid=server.pid, keep_alive=False)
-        _warm_writes, reads, writes = run_phases(
-            phase, args, day, functools.partial(free_starts_request, bays),
-            functools.partial(stay_request, bays))
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    _warm_writes, reads, writes = serve_and_measure(
+        env, args, day, ["-"], functools.partial(free_starts_request, bays),
+        functools.partial(stay_request, bays), wsgi_module="benchmarks.baseline.wsgi")
     print(f"Minimal app (yardstick): {args.clients} clients, gunicorn {args.workers} sync "
           f"workers, a connection per request, PostgreSQL, day {day}")
     print_phase(reads)

@@ -262,19 +262,30 @@ def run_phase(name, *, clients, per_client, make_request, base_url, keys, expect
             "client_cpu_ms": 1000 * client_cpu / len(latencies)}
 
 
-def run_phases(phase, args, day, reads_on, writes_on) -> tuple[dict, dict, dict]:
-    """Warm up on the next day, then measure reads, then writes, on `day`; returns the
-    warm-up's writes (for the database check), the reads and the writes."""
-    # Every worker imports its views, fills its caches and opens its connections on its
-    # first requests; measure the steady state after that, on another day.
-    warm_day = day + dt.timedelta(days=1)
-    phase("warm-up", per_client=args.warm_up, make_request=reads_on(warm_day), expected={200})
-    warm_writes = phase("warm-up", per_client=args.warm_up, make_request=writes_on(warm_day),
-                        expected=BOOKING_ANSWERS)
-    reads = phase("availability", per_client=max(1, args.availability // args.clients),
-                  make_request=reads_on(day), expected={200})
-    writes = phase("bookings", per_client=max(1, args.bookings // args.clients),
-                   make_request=writes_on(day), expected=BOOKING_ANSWERS)
+def serve_and_measure(env, args, day, keys, reads_on, writes_on, *,
+                      wsgi_module: str = "config.wsgi", keep_alive: bool = False,
+                      threads: int = 1) -> tuple[dict, dict, dict]:
+    """Start gunicorn, warm it up on the next day, measure reads then writes on `day`, stop
+    it. Returns the warm-up's writes (for the database check), the reads and the writes."""
+    server = start_server(env, args.port, args.workers, threads, keep_alive, wsgi_module)
+    phase = functools.partial(run_phase, clients=args.clients,
+                              base_url=f"http://127.0.0.1:{args.port}", keys=keys,
+                              server_pid=server.pid, keep_alive=keep_alive)
+    try:
+        # Every worker imports its views, fills its caches and opens its connections on its
+        # first requests; measure the steady state after that, on another day.
+        warm_day = day + dt.timedelta(days=1)
+        phase("warm-up", per_client=args.warm_up, make_request=reads_on(warm_day),
+              expected={200})
+        warm_writes = phase("warm-up", per_client=args.warm_up,
+                            make_request=writes_on(warm_day), expected=BOOKING_ANSWERS)
+        reads = phase("availability", per_client=max(1, args.availability // args.clients),
+                      make_request=reads_on(day), expected={200})
+        writes = phase("bookings", per_client=max(1, args.bookings // args.clients),
+                       make_request=writes_on(day), expected=BOOKING_ANSWERS)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
     return warm_writes, reads, writes
 
 
@@ -377,18 +388,11 @@ def main():
     bays = list(LoadingBay.objects.filter(zone__slug="leiden-centrum").values_list("pk", flat=True))
     day = bench_day()
     speed_before = machine_speed()
-    server = start_server(env, args.port, args.workers, args.threads, args.keep_alive)
-    base_url = f"http://127.0.0.1:{args.port}"
-    try:
-        warm_day = day + dt.timedelta(days=1)
-        phase = functools.partial(run_phase, clients=args.clients, base_url=base_url, keys=keys,
-                                  server_pid=server.pid, keep_alive=args.keep_alive)
-        warm_bookings, reads, writes = run_phases(
-            phase, args, day, functools.partial(availability_request, bays),
-            functools.partial(booking_request, bays))
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+    warm_bookings, reads, writes = serve_and_measure(
+        env, args, day, keys, functools.partial(availability_request, bays),
+        functools.partial(booking_request, bays), keep_alive=args.keep_alive,
+        threads=args.threads)
+    warm_day = day + dt.timedelta(days=1)
     workers = (f"{args.workers} gthread workers x {args.threads} thread(s), keep-alive"
                if args.keep_alive else f"{args.workers} sync workers, a connection per request")
     print(f"Venster load benchmark: {args.clients} clients, gunicorn {workers}, "
