@@ -4,8 +4,8 @@ The minimal app books with a lock, a check and an insert and answers free starts
 with one query: no authentication, rules, audit history, idempotency or outbox.
 Served by the same gunicorn settings and driven by the same load generator, run
 just before or after benchmarks/load.py, it tells what Venster adds per request
-on this machine at this moment; the host's speed varies too much between runs for
-figures taken apart to compare.
+on the same machine at the same moment; a host's speed can vary too much between
+runs for figures taken apart to compare.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python benchmarks/baseline_load.py
 
