@@ -8,6 +8,7 @@ defaults, Redis when REDIS_URL is set. Tests that use it must commit their data
 
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -77,6 +78,13 @@ def _wait_ready(process, log_path: Path) -> None:
             return
         time.sleep(0.2)
     raise RuntimeError(f"Celery worker not ready in {READY_TIMEOUT_S}s:\n{log_path.read_text()}")
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, for a server a test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2):

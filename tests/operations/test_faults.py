@@ -3,7 +3,6 @@
 import datetime as dt
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
@@ -19,15 +18,9 @@ from bookings.services import booking_create
 from notifications.models import Notification
 from places.localtime import LOCAL
 from tests.factories import BayFactory, OrganisationFactory
-from tests.workers import celery_worker, wait_for, worker_database_url
+from tests.workers import celery_worker, free_port, wait_for, worker_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 BOOK_WHILE_REDIS_IS_DOWN = textwrap.dedent("""
@@ -58,7 +51,7 @@ BOOK_WHILE_REDIS_IS_DOWN = textwrap.dedent("""
 def test_bookings_go_on_while_redis_is_down_and_their_mail_follows_when_it_is_back(tmp_path):
     bay, organisation = BayFactory(zone__book_ahead_days=30), OrganisationFactory(email="x@e.nl")
     day = dt.date.today() + dt.timedelta(days=2)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": worker_database_url(),
            "REDIS_URL": f"redis://127.0.0.1:{port}/0", "DJANGO_SETTINGS_MODULE": "config.settings"}
     env.pop("CELERY_BROKER_URL", None)

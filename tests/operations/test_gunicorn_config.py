@@ -5,20 +5,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
 from django.conf import settings
 
-from tests.workers import worker_database_url
+from tests.workers import free_port, wait_for, worker_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -31,16 +24,17 @@ def gunicorn_server():
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    def listening() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited before it listened")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return False
+        return True
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.2)
+        wait_for(listening, timeout=30)
         yield port
     finally:
         process.terminate()
