@@ -101,6 +101,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--profile", choices=["availability", "bookings"])
+    parser.add_argument("--only", choices=["availability", "bookings"],
+                        help="measure one kind of request (say, to count instructions under "
+                             "valgrind --tool=callgrind, which repeats where CPU time does not)")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the scratch database of the previous run")
     args = parser.parse_args()
@@ -121,10 +124,10 @@ def main():
 
     bays = list(LoadingBay.objects.filter(zone__slug="leiden-centrum").values_list("pk", flat=True))
     day = bench_day()
-    measure("availability", availability_request(bays, day), keys, args.count,
-            args.profile == "availability")
-    measure("bookings", booking_request(bays, day), keys, args.count,
-            args.profile == "bookings")
+    for name, make_request in (("availability", availability_request(bays, day)),
+                               ("bookings", booking_request(bays, day))):
+        if args.only in (None, name):
+            measure(name, make_request, keys, args.count, args.profile == name)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from access.services import booking_zero_emission
+from operations.history import create_with_history
 from organisations.models import Organisation, Vehicle
 from places import caching, localtime
 from places.models import LoadingBay
@@ -174,8 +175,8 @@ class _ReferenceTaken(Exception):
 def _insert_booking(**fields) -> Booking:
     vehicle = fields["vehicle"]
     try:
-        return Booking.objects.create(
-            reference=new_reference(), plate=vehicle.plate if vehicle else "", **fields
+        return create_with_history(
+            Booking, reference=new_reference(), plate=vehicle.plate if vehicle else "", **fields
         )
     except IntegrityError as exc:
         if VEHICLE_EXCLUSION in str(exc):
