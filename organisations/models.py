@@ -50,6 +50,11 @@ class Organisation(models.Model):
         _("calendar token"), max_length=64, unique=True, default=new_calendar_token,
         help_text=_("Secret in the calendar feed's address; change it to revoke old links."),
     )
+    # Kept by webhooks.services whenever an endpoint is added or removed: every booking
+    # publishes an event, and most organisations have no endpoint to publish it to.
+    has_webhook_endpoints = models.BooleanField(
+        _("has webhook endpoints"), default=False, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

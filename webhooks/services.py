@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
-from operations import cache as shared_cache
+from organisations.models import Organisation
 from places import localtime
 
 from .models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -33,9 +33,6 @@ class WebhookError(ValueError):
     def __init__(self, message: str, *, field: str = "url"):
         super().__init__(message)
         self.message, self.field = message, field
-
-
-ENDPOINTS_CACHE_SECONDS = 300
 
 
 def _setting(name: str, default):
@@ -92,7 +89,7 @@ def publish_event(organisation, event_type: str, payload: dict) -> WebhookEvent 
     """
     if event_type not in EventType.values:
         raise ValueError(f"Unknown webhook event type {event_type!r}")
-    if not has_endpoints(organisation.pk):
+    if not organisation.has_webhook_endpoints:
         return None
     endpoints = [
         e for e in WebhookEndpoint.objects.filter(organisation=organisation).exclude(
@@ -114,26 +111,24 @@ def publish_event(organisation, event_type: str, payload: dict) -> WebhookEvent 
     return event
 
 
-def has_endpoints(organisation_id: int) -> bool:
-    """Whether the organisation has registered any endpoint (disabled ones included).
-
-    Most organisations have none, and every booking publishes an event: the answer is
-    cached and forgotten when an endpoint is added or removed (endpoints_changed).
-    """
-    key = _endpoints_key(organisation_id)
-    known = shared_cache.get_or_none(key)
-    if known is None:
-        known = WebhookEndpoint.objects.filter(organisation_id=organisation_id).exists()
-        shared_cache.set_many({key: known}, ENDPOINTS_CACHE_SECONDS)
-    return known
-
-
 def endpoints_changed(sender, instance, **kwargs) -> None:
-    shared_cache.forget([_endpoints_key(instance.organisation_id)])
+    """Set the organisation's has_webhook_endpoints after an endpoint is added or removed.
 
-
-def _endpoints_key(organisation_id: int) -> str:
-    return f"webhooks:has-endpoints:{organisation_id}"
+    Under the organisation's row lock, so that endpoints added and removed at once
+    serialise: each counts what the other committed.
+    """
+    with transaction.atomic():
+        organisation = (Organisation.objects.select_for_update()
+                        .filter(pk=instance.organisation_id).first())
+        if organisation is None:
+            return
+        has_endpoints = WebhookEndpoint.objects.filter(organisation=organisation).exists()
+        if organisation.has_webhook_endpoints != has_endpoints:
+            organisation.has_webhook_endpoints = has_endpoints
+            # save(), not update(): its post_save forgets the copies cached with API keys
+            organisation.save(update_fields=["has_webhook_endpoints"])
+    if WebhookEndpoint.organisation.is_cached(instance):
+        instance.organisation.has_webhook_endpoints = has_endpoints
 
 
 def _enqueue(delivery_ids, countdown: float = 0) -> None:
