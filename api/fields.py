@@ -47,7 +47,9 @@ class AwareDateTimeField(serializers.DateTimeField):
         detour through the active time zone that makes long lists of starts slow."""
         if not value or isinstance(value, str) or getattr(self, "format", None) is not None:
             return super().to_representation(value)
-        return value.astimezone(localtime.LOCAL).isoformat()
+        if value.tzinfo is not localtime.LOCAL:  # a day's starts are made in local time
+            value = value.astimezone(localtime.LOCAL)
+        return value.isoformat()
 
     def _parse(self, value) -> dt.datetime:
         if not isinstance(value, str) or "\x00" in value:

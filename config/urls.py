@@ -8,6 +8,9 @@ from operations.login import ThrottledLoginView
 from portal.views import SignInView
 
 urlpatterns = [
+    # First: the API carries the load, and Django tries the patterns in order, noting each
+    # one it passes.
+    path("api/v1/", include("api.urls")),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
@@ -17,7 +20,6 @@ urlpatterns = [
         template_name="admin/login.html", extra_context={"site_header": admin.site.site_header},
     )),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("api.urls")),
     path("console/", include("console.urls")),
     path("enforcement/", include("access.urls")),
     path("cds/", include("cds.urls")),
