@@ -85,7 +85,8 @@ def publish_event(organisation, event_type: str, payload: dict) -> WebhookEvent 
     """Write an event to the outbox for the organisation's endpoints that want it.
 
     Call it inside the transaction of the change it reports. Returns None (and
-    writes nothing) when no endpoint wants the event.
+    writes nothing) when no endpoint wants the event: at once, without a query, for an
+    organisation without endpoints (most of them).
     """
     if event_type not in EventType.values:
         raise ValueError(f"Unknown webhook event type {event_type!r}")
@@ -112,10 +113,13 @@ def publish_event(organisation, event_type: str, payload: dict) -> WebhookEvent 
 
 
 def endpoints_changed(sender, instance, **kwargs) -> None:
-    """Set the organisation's has_webhook_endpoints after an endpoint is added or removed.
+    """Set the organisation's has_webhook_endpoints after an endpoint is saved (the admin
+    can move one to another organisation) or deleted.
 
     Under the organisation's row lock, so that endpoints added and removed at once
-    serialise: each counts what the other committed.
+    serialise: each counts what the other committed. An organisation an endpoint moved
+    away from keeps the flag until its next change: a flag set without endpoints costs
+    one query per event, never an event.
     """
     with transaction.atomic():
         organisation = (Organisation.objects.select_for_update()
