@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.fields import AwareDateTimeField
+from api.fields import AwareDateTimeField, LocalInstantsField
 from api.permissions import request_organisation
 from api.serializers import FieldsBuiltOnceMixin
 from bookings.models import Booking, BookingRequest, WaitlistEntry
@@ -127,7 +127,7 @@ class AvailabilitySerializer(FieldsBuiltOnceMixin, serializers.Serializer):
     bay_code = serializers.CharField()
     date = serializers.DateField()
     duration_minutes = serializers.IntegerField()
-    starts = serializers.ListField(child=AwareDateTimeField())
+    starts = LocalInstantsField()
 
 
 class NearestQuerySerializer(VehicleChoiceMixin):
