@@ -25,8 +25,9 @@ from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
-# The columns simple_history adds to every history model, filled per insert.
-HISTORY_COLUMNS = ("history_date", "history_type", "history_user_id", "history_change_reason")
+# The fields simple_history adds to every history model, filled per insert (in this order,
+# by _history_values).
+HISTORY_FIELDS = ("history_date", "history_type", "history_user", "history_change_reason")
 
 _records_by_model: dict[type[Model], AuditHistory] = {}
 
@@ -63,7 +64,8 @@ def create_with_history(model: type[Model], **fields) -> Model:
     instance = model(**fields)
     connection = connections[router.db_for_write(model, instance=instance)]
     statement = _one_statement_insert(model, connection.alias)
-    if statement is None or _history_signals_heard(statement.history_model):
+    if (statement is None or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+            or _history_signals_heard(statement.history_model)):
         instance.save(force_insert=True)
         return instance
 
@@ -71,7 +73,7 @@ def create_with_history(model: type[Model], **fields) -> Model:
                           update_fields=None)
     params = [field.get_db_prep_save(field.pre_save(instance, True), connection)
               for field in statement.fields]
-    params += _history_values(_records_by_model[model], instance)
+    params += _history_values(statement.records, instance)
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, params)
         instance.pk = cursor.fetchone()[0]
@@ -92,20 +94,20 @@ class _Statement:
     sql: str
     fields: list  # the model's fields, in the order of the statement's first parameters
     history_model: type[Model]
+    records: AuditHistory
 
 
 @functools.cache
 def _one_statement_insert(model: type[Model], alias: str) -> _Statement | None:
     """INSERT the row, then INSERT its history row from what the first one RETURNed.
 
-    None where that cannot stand for create(): simple_history switched off, not
-    PostgreSQL (only it can insert from a data-modifying WITH), or a history model
-    with columns this does not know how to fill.
+    None where that cannot stand for create(): not PostgreSQL (only it can insert from
+    a data-modifying WITH), a model without an audit history, or a history model with
+    columns this does not know how to fill.
     """
     records = _records_by_model.get(model)
     connection = connections[alias]
-    if connection.vendor != "postgresql" or records is None or not getattr(
-            settings, "SIMPLE_HISTORY_ENABLED", True):
+    if connection.vendor != "postgresql" or records is None:
         return None
     history_model = getattr(model, model._meta.simple_history_manager_attribute).model
     quote = connection.ops.quote_name
@@ -117,13 +119,12 @@ def _one_statement_insert(model: type[Model], alias: str) -> _Statement | None:
         if history_field.attname in tracked:
             copied.append((history_field.column, tracked[history_field.attname]))
         elif history_field is not history_model._meta.pk and (
-                history_field.attname not in HISTORY_COLUMNS):
+                history_field.name not in HISTORY_FIELDS):
             return None
     pk_copy = next(column for column, source in copied if source == model._meta.pk.column)
     history_columns = [quote(column) for column, _source in copied]
     history_columns += [quote(history_model._meta.get_field(name).column)
-                        for name in ("history_date", "history_type", "history_user",
-                                     "history_change_reason")]
+                        for name in HISTORY_FIELDS]
     sql = (
         f"WITH inserted AS (INSERT INTO {quote(model._meta.db_table)} "
         f"({', '.join(quote(f.column) for f in fields)}) "
@@ -132,7 +133,7 @@ def _one_statement_insert(model: type[Model], alias: str) -> _Statement | None:
         f"SELECT {', '.join(quote(source) for _column, source in copied)}, %s, %s, %s, %s "
         f"FROM inserted RETURNING {quote(pk_copy)}"
     )
-    return _Statement(sql, fields, history_model)
+    return _Statement(sql, fields, history_model, records)
 
 
 def _history_signals_heard(history_model) -> bool:
@@ -143,8 +144,8 @@ def _history_signals_heard(history_model) -> bool:
 
 
 def _history_values(records: AuditHistory, instance) -> list:
-    """history_date, history_type, history_user_id and history_change_reason, as
-    simple_history's create_historical_record fills them."""
+    """The values of HISTORY_FIELDS, as simple_history's create_historical_record fills
+    them."""
     user = records.get_history_user(instance)
     return [
         getattr(instance, "_history_date", None) or timezone.now(),

@@ -146,3 +146,12 @@ def test_a_refused_insert_leaves_neither_row():
         create_with_history(Booking, **{**_fields(bay, van, "11:00"), "reference": first.reference})
     assert Booking.objects.count() == 1
     assert Booking.history.count() == history_before
+
+
+def test_with_history_switched_off_no_history_row_is_written(settings):
+    bay, van = BayFactory(), VehicleFactory()
+    create_with_history(Booking, **_fields(bay, van, "09:00"))  # the statement is built now
+    settings.SIMPLE_HISTORY_ENABLED = False
+    booking = create_with_history(Booking, **_fields(bay, van, "10:00"))
+    assert Booking.objects.filter(pk=booking.pk).exists()
+    assert not Booking.history.filter(id=booking.pk).exists()
