@@ -47,9 +47,7 @@ class AwareDateTimeField(serializers.DateTimeField):
         detour through the active time zone that makes long lists of starts slow."""
         if not value or isinstance(value, str) or getattr(self, "format", None) is not None:
             return super().to_representation(value)
-        if value.tzinfo is not localtime.LOCAL:  # a day's starts are made in local time
-            value = value.astimezone(localtime.LOCAL)
-        return value.isoformat()
+        return _local_isoformat(value)
 
     def _parse(self, value) -> dt.datetime:
         if not isinstance(value, str) or "\x00" in value:
@@ -76,9 +74,15 @@ class LocalInstantsField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        local = localtime.LOCAL
-        return [(instant if instant.tzinfo is local else instant.astimezone(local)).isoformat()
-                for instant in value]
+        return [_local_isoformat(instant) for instant in value]
+
+
+def _local_isoformat(instant: dt.datetime) -> str:
+    """ISO 8601 in Amsterdam time with its offset; a day's starts are made in local time
+    already and are not converted again."""
+    if instant.tzinfo is not localtime.LOCAL:
+        instant = instant.astimezone(localtime.LOCAL)
+    return instant.isoformat()
 
 
 @extend_schema_field({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",

@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.load import (  # noqa: E402
     bench_day,
     machine_speed,
+    print_machine_speed,
     print_phase,
     scratch_database_url,
     serve_and_measure,
@@ -92,8 +93,7 @@ def main():
           f"workers, a connection per request, PostgreSQL, day {day}")
     print_phase(reads)
     print_phase(writes)
-    print(f"machine speed: a 10-million-step Python loop took {speed_before:.2f} s of CPU "
-          f"before the run and {machine_speed():.2f} s after it")
+    print_machine_speed(speed_before)
 
 
 if __name__ == "__main__":

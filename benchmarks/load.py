@@ -263,6 +263,12 @@ def run_phase(name, *, clients, per_client, make_request, base_url, keys, expect
             "client_cpu_ms": 1000 * client_cpu / len(latencies)}
 
 
+def warm_up_day(day: dt.date) -> dt.date:
+    """The warm-up books on the day after the measured one, so that it fills no bay the
+    measured phases use."""
+    return day + dt.timedelta(days=1)
+
+
 def serve_and_measure(env, args, day, keys, reads_on, writes_on, *,
                       wsgi_module: str = "config.wsgi", keep_alive: bool = False,
                       threads: int = 1) -> tuple[dict, dict, dict]:
@@ -275,7 +281,7 @@ def serve_and_measure(env, args, day, keys, reads_on, writes_on, *,
     try:
         # Every worker imports its views, fills its caches and opens its connections on its
         # first requests; measure the steady state after that, on another day.
-        warm_day = day + dt.timedelta(days=1)
+        warm_day = warm_up_day(day)
         phase("warm-up", per_client=args.warm_up, make_request=reads_on(warm_day),
               expected={200})
         warm_writes = phase("warm-up", per_client=args.warm_up,
@@ -349,6 +355,11 @@ def machine_speed() -> float:
     return time.process_time() - began
 
 
+def print_machine_speed(before: float) -> None:
+    print(f"machine speed: a 10-million-step Python loop took {before:.2f} s of CPU "
+          f"before the run and {machine_speed():.2f} s after it")
+
+
 def print_phase(result):
     print(f"{result['phase']:<14} {result['requests']:>6} req {result['seconds']:>6.1f} s "
           f"{result['rps']:>7.1f} req/s  p50 {result['p50']:>6.1f} ms  p95 {result['p95']:>6.1f} ms"
@@ -393,7 +404,7 @@ def main():
         env, args, day, keys, functools.partial(availability_request, bays),
         functools.partial(booking_request, bays), keep_alive=args.keep_alive,
         threads=args.threads)
-    warm_day = day + dt.timedelta(days=1)
+    warm_day = warm_up_day(day)
     workers = (f"{args.workers} gthread workers x {args.threads} thread(s), keep-alive"
                if args.keep_alive else f"{args.workers} sync workers, a connection per request")
     print(f"Venster load benchmark: {args.clients} clients, gunicorn {workers}, "
@@ -402,8 +413,7 @@ def main():
     print_phase(writes)
     print(f"(not counted: a warm-up of {args.warm_up} availability queries and "
           f"{args.warm_up} bookings per client on {warm_day})")
-    print(f"machine speed: a 10-million-step Python loop took {speed_before:.2f} s of CPU "
-          f"before the run and {machine_speed():.2f} s after it")
+    print_machine_speed(speed_before)
     integrity = check_database(writes["created"] + warm_bookings["created"],
                                [day, warm_day])
     print("database:", integrity)
