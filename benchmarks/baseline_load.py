@@ -37,6 +37,7 @@ from benchmarks.load import (  # noqa: E402
 )
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
+BASELINE_DB = "venster_baseline"
 BAYS = 60  # as many as the Leiden demo's centre zone, 1 to 3 vehicles each
 
 
@@ -81,7 +82,7 @@ def main():
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
         sys.exit("Set DATABASE_URL to a PostgreSQL server (a scratch database is made there).")
-    env = {**os.environ, "DATABASE_URL": scratch_database_url(base, "venster_baseline"),
+    env = {**os.environ, "DATABASE_URL": scratch_database_url(base, BASELINE_DB),
            "DJANGO_SETTINGS_MODULE": "benchmarks.baseline.settings"}
     bays = prepare(env)
     day = bench_day()

@@ -6,6 +6,7 @@ are the per-request work that bounds what the load benchmark can reach on a core
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python benchmarks/request_cost.py
     ... --profile availability   # also print the 25 most expensive functions
+    ... --app minimal            # the same for the load benchmark's yardstick
 
 Uses the same scratch database as benchmarks/load.py (made anew on every run).
 """
@@ -104,18 +105,30 @@ def main():
     parser.add_argument("--only", choices=["availability", "bookings"],
                         help="measure one kind of request (say, to count instructions under "
                              "valgrind --tool=callgrind, which repeats where CPU time does not)")
+    parser.add_argument("--app", choices=["venster", "minimal"], default="venster",
+                        help="minimal: the load benchmark's yardstick (benchmarks/baseline), "
+                             "driven the same way")
     parser.add_argument("--reuse", action="store_true",
-                        help="keep the scratch database of the previous run")
+                        help="keep Venster's scratch database of the previous run")
     args = parser.parse_args()
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
         sys.exit("Set DATABASE_URL to a PostgreSQL server (a scratch database is made there).")
-    url = base.rsplit("/", 1)[0] + "/venster_load" if args.reuse else scratch_database_url(base)
+    prepare = prepare_minimal if args.app == "minimal" else prepare_venster
+    keys, request_kinds = prepare(base, args.reuse, bench_day())
+    for name, make_request in request_kinds:
+        if args.only in (None, name):
+            measure(name, make_request, keys, args.count, args.profile == name)
+
+
+def prepare_venster(base: str, reuse: bool, day):
+    """The Leiden demo in a scratch database; API keys and both kinds of request."""
+    url = base.rsplit("/", 1)[0] + "/venster_load" if reuse else scratch_database_url(base)
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false",
            "SECRET_KEY": secrets.token_urlsafe(40), "ALLOWED_HOSTS": "testserver",
            "SECURE_SSL_REDIRECT": "false",
            "API_THROTTLE_RATE": "1000000/minute", "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60"}
-    if not args.reuse:
+    if not reuse:
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo")
     setup_django(env)
@@ -123,11 +136,18 @@ def main():
     from places.models import LoadingBay
 
     bays = list(LoadingBay.objects.filter(zone__slug="leiden-centrum").values_list("pk", flat=True))
-    day = bench_day()
-    for name, make_request in (("availability", availability_request(bays, day)),
-                               ("bookings", booking_request(bays, day))):
-        if args.only in (None, name):
-            measure(name, make_request, keys, args.count, args.profile == name)
+    return keys, [("availability", availability_request(bays, day)),
+                  ("bookings", booking_request(bays, day))]
+
+
+def prepare_minimal(base: str, _reuse: bool, day):
+    """The minimal app's bays in its own scratch database, as baseline_load.py makes them."""
+    from benchmarks.baseline_load import BASELINE_DB, free_starts_request, prepare, stay_request
+
+    bays = prepare({**os.environ, "DATABASE_URL": scratch_database_url(base, BASELINE_DB),
+                    "DJANGO_SETTINGS_MODULE": "benchmarks.baseline.settings"})
+    return ["-"], [("availability", free_starts_request(bays, day)),
+                   ("bookings", stay_request(bays, day))]
 
 
 if __name__ == "__main__":
