@@ -111,11 +111,23 @@ class DockSlot:
     free_doors: int
 
 
+def last_bookable_day(hub: Hub, now: dt.datetime) -> dt.date:
+    """The last local day a hub's dock doors and storage may be reserved for: the hub's
+    book_ahead_days after today (28 by default, as for a zone's bays)."""
+    return now.astimezone(localtime.LOCAL).date() + dt.timedelta(days=hub.book_ahead_days)
+
+
 def dock_availability(
     *, hub: Hub, day: dt.date, duration_minutes: int, vehicle_length_m: Decimal | float,
-    municipality_id: int | None = None,
+    municipality_id: int | None = None, now: dt.datetime | None = None,
 ) -> list[DockSlot]:
-    """Every start on the hub's slot grid where a fitting door is free for the whole stay."""
+    """Every start on the hub's slot grid where a fitting door is free for the whole stay.
+
+    A day before today or past the hub's last bookable day has none.
+    """
+    now = now or localtime.now()
+    if not now.astimezone(localtime.LOCAL).date() <= day <= last_bookable_day(hub, now):
+        return []
     plan = dock_day(hub, day)
     length_cm = to_cm(vehicle_length_m)
     slots = []

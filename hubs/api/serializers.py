@@ -1,8 +1,14 @@
-"""Shapes of the hubs API. No business rules here: the services decide."""
+"""Shapes of the hubs API. No business rules here: the services decide.
+
+Instants go through api.fields.AwareDateTimeField, as in the bookings API: a time
+without its UTC offset, or a wall time the clock change skips or repeats, is refused.
+"""
 
 from decimal import Decimal
 
 from rest_framework import serializers
+
+from api.fields import AwareDateTimeField
 
 from ..models import (
     DockDoor,
@@ -58,8 +64,8 @@ class DockAvailabilityQuery(serializers.Serializer):
 
 
 class DockSlotSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
     free_doors = serializers.IntegerField()
 
 
@@ -75,8 +81,8 @@ class DockReservationSerializer(serializers.ModelSerializer):
 
 class DockReservationInput(serializers.Serializer):
     hub = serializers.PrimaryKeyRelatedField(queryset=Hub.objects.filter(is_active=True))
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
     vehicle = serializers.IntegerField(required=False)
     vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2, required=False)
     municipality = serializers.IntegerField(required=False)
@@ -95,8 +101,8 @@ class ChainSerializer(serializers.ModelSerializer):
     inbound = DockReservationSerializer(read_only=True)
     delivery_reference = serializers.CharField(source="delivery.reference", read_only=True)
     delivery_bay = serializers.CharField(source="delivery.bay.code", read_only=True)
-    delivery_start = serializers.DateTimeField(source="delivery.start", read_only=True)
-    delivery_end = serializers.DateTimeField(source="delivery.end", read_only=True)
+    delivery_start = AwareDateTimeField(source="delivery.start", read_only=True)
+    delivery_end = AwareDateTimeField(source="delivery.end", read_only=True)
 
     class Meta:
         model = LastMileChain
@@ -107,12 +113,12 @@ class ChainSerializer(serializers.ModelSerializer):
 
 class ChainInput(serializers.Serializer):
     hub = serializers.PrimaryKeyRelatedField(queryset=Hub.objects.filter(is_active=True))
-    inbound_start = serializers.DateTimeField()
-    inbound_end = serializers.DateTimeField()
+    inbound_start = AwareDateTimeField()
+    inbound_end = AwareDateTimeField()
     vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2)
     delivery_bay = serializers.IntegerField()
-    delivery_start = serializers.DateTimeField()
-    delivery_end = serializers.DateTimeField()
+    delivery_start = AwareDateTimeField()
+    delivery_end = AwareDateTimeField()
     delivery_vehicle = serializers.IntegerField(required=False)
     delivery_vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2,
                                                          required=False, default=4)
@@ -122,8 +128,8 @@ class ChainInput(serializers.Serializer):
 
 
 class MoveInput(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = AwareDateTimeField()
+    end = AwareDateTimeField()
 
 
 class RouteStopSerializer(serializers.ModelSerializer):

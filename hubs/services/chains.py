@@ -17,7 +17,7 @@ from places import localtime
 
 from .. import errors
 from ..models import DockReservation, LastMileChain
-from .docks import dock_reservation_create, dock_reservation_move
+from .docks import dock_reservation_create, dock_reservation_move, local_instant
 
 
 def _check_order(inbound: DockReservation, delivery_start: dt.datetime, hub) -> None:
@@ -58,7 +58,7 @@ def chain_create(
             vehicle=vehicle, vehicle_length_m=vehicle_length_m, municipality=municipality,
             booked_by=booked_by, now=now,
         )
-        _check_order(inbound, localtime.check_aware(delivery_start), hub)
+        _check_order(inbound, local_instant(delivery_start), hub)
         delivery = bookings.booking_create(
             bay=delivery_bay, organisation=last_mile_operator or organisation,
             start=delivery_start, end=delivery_end, vehicle=delivery_vehicle,
@@ -89,7 +89,7 @@ def chain_move_inbound(
     now = now or localtime.now()
     with transaction.atomic():
         current = _locked_chain(chain)
-        shift = localtime.elapsed(current.inbound.start, localtime.check_aware(start))
+        shift = localtime.elapsed(current.inbound.start, local_instant(start))
         minutes = shift.total_seconds() / 60
         inbound = dock_reservation_move(reservation=current.inbound, start=start, end=end, now=now)
         delivery_start = localtime.later(current.delivery.start, minutes)
@@ -109,7 +109,7 @@ def chain_move_delivery(
     now = now or localtime.now()
     with transaction.atomic():
         current = _locked_chain(chain)
-        _check_order(current.inbound, localtime.check_aware(start), current.inbound.hub)
+        _check_order(current.inbound, local_instant(start), current.inbound.hub)
         bookings.booking_reschedule(booking=current.delivery, start=start, end=end, bay=bay,
                                     now=now)
     current.refresh_from_db()

@@ -12,6 +12,7 @@ import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from bookings import errors as booking_errors
 from bookings.locking import lock_rows
@@ -19,7 +20,7 @@ from places import localtime
 
 from .. import errors
 from ..models import DockDoor, DockReservation, Hub, ReservationStatus, StorageReservation
-from ..selectors import DockDay, dock_day, storage_free_by_day, to_cm
+from ..selectors import DockDay, dock_day, last_bookable_day, storage_free_by_day, to_cm
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 MAX_STORAGE_DAYS = 90
@@ -39,23 +40,35 @@ def lock_hub(hub_id: int) -> Hub:
     return locked[0]
 
 
-def _check_times(hub: Hub, start, end, now) -> tuple[dt.datetime, dt.datetime]:
+def local_instant(value: dt.datetime) -> dt.datetime:
+    """An instant given to a service, in local time; a naive time, or a wall time the clock
+    change skips or repeats, is refused as a BookingError (never a crash, never a guess)."""
     try:
-        start, end = localtime.check_aware(start), localtime.check_aware(end)
+        return localtime.check_aware(value)
     except localtime.LocalTimeError as exc:
         raise booking_errors.InvalidLocalTime(exc.message, reason=exc.code) from exc
+
+
+def _check_times(hub: Hub, start, end, now) -> tuple[dt.datetime, dt.datetime]:
+    start, end = local_instant(start), local_instant(end)
     if end <= start:
         raise booking_errors.EndBeforeStart()
     if start.second or start.microsecond or end.second or end.microsecond:
         raise booking_errors.NotOnGrid()
     if start < now:
         raise booking_errors.InThePast()
-    last_day = now.astimezone(localtime.LOCAL).date() + dt.timedelta(days=hub.book_ahead_days)
-    if start.date() > last_day:
-        raise booking_errors.TooFarAhead()
+    _check_book_ahead(hub, start.date(), now)
     if localtime.elapsed(start, end) > dt.timedelta(minutes=hub.max_dock_minutes):
         raise errors.DockStayTooLong()
     return start, end
+
+
+def _check_book_ahead(hub: Hub, day: dt.date, now) -> None:
+    """The one book-ahead limit of a hub, for dock slots (also a chain's) and storage."""
+    last_day = last_bookable_day(hub, now)
+    if day > last_day:
+        raise booking_errors.TooFarAhead(_("This hub cannot be reserved that far ahead."),
+                                         last_day=last_day.isoformat())
 
 
 def _pick_door(plan: DockDay, start: int, end: int, length_cm: int, municipality_id):
@@ -169,7 +182,11 @@ def storage_reservation_create(
     *, hub: Hub, organisation, pallets: int, start_date: dt.date, end_date: dt.date,
     note: str = "", now: dt.datetime | None = None,
 ) -> StorageReservation:
-    """Reserve pallet places for every day from start_date to end_date (inclusive)."""
+    """Reserve pallet places for every day from start_date to end_date (inclusive).
+
+    The first day lies between today and the hub's last bookable day, as a dock slot's;
+    a reservation runs for at most MAX_STORAGE_DAYS days.
+    """
     now = now or localtime.now()
     if pallets <= 0:
         raise errors.HubError(reason="pallets")
@@ -177,6 +194,7 @@ def storage_reservation_create(
         raise booking_errors.EndBeforeStart()
     if start_date < now.astimezone(localtime.LOCAL).date():
         raise booking_errors.InThePast()
+    _check_book_ahead(hub, start_date, now)
     if (end_date - start_date).days >= MAX_STORAGE_DAYS:
         raise errors.HubError(reason="too_many_days")
     with transaction.atomic():
