@@ -1,5 +1,8 @@
 """Idempotency-Key on POST: a retried request answers with the first response, acting once.
 
+Every POST of the API goes through idempotent(): api.viewsets.VensterAPIMixin wraps the
+view's POST handler, so a new create or action cannot leave the key out.
+
 How concurrent retries are kept to one action (the capacity pattern of
 bookings/locking.py applied to the key):
 
@@ -60,6 +63,12 @@ def idempotent(request, organisation, operation) -> Response:
     key = header_key(request)
     if key is None:
         return operation()
+    if organisation is None:
+        # Keys are kept per organisation; a staff member's own session has none.
+        raise exceptions.ValidationError(
+            {HEADER: [_("Only a caller acting for an organisation can use this header.")]},
+            code="no_organisation",
+        )
     digest = request_hash(request)
     row_id = _claim(organisation, key, digest, request)
     with transaction.atomic():

@@ -1,6 +1,8 @@
-"""OpenAPI additions: problem documents for every refusal, the API key security scheme."""
+"""OpenAPI additions: problem documents for every refusal, Idempotency-Key on every POST, the
+API key security scheme."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
@@ -11,6 +13,17 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     description="Retry safely: the same key and body replay the first response for 24 hours; "
     "the same key with another body is refused with 422.",
 )
+
+
+class VensterAutoSchema(AutoSchema):
+    """Every POST takes Idempotency-Key, as api.viewsets.VensterAPIMixin honours it on every
+    POST; no view needs to declare it."""
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method == "POST":
+            return [*parameters, IDEMPOTENCY_HEADER]
+        return parameters
 
 
 class FieldErrorSerializer(serializers.Serializer):

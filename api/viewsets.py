@@ -9,7 +9,8 @@ from .throttling import OrganisationKeyThrottle
 
 
 class VensterAPIMixin:
-    """Scope to the caller's organisation; refuse NUL bytes in the URL and query string.
+    """Scope to the caller's organisation; every POST honours Idempotency-Key; refuse NUL
+    bytes in the URL and query string.
 
     PostgreSQL cannot store or compare text with NUL bytes and answers with a
     DataError; body fields refuse them in their serializer fields.
@@ -23,22 +24,21 @@ class VensterAPIMixin:
     def organisation(self):
         return request_organisation(self.request)
 
+    def dispatch(self, request, *args, **kwargs):
+        """Wrap the POST handler (a create or an action) in api.idempotency.idempotent, so that
+        no POST of the API can leave the key out. The wrapper runs where DRF calls the handler:
+        after authentication, permissions and throttling, which a retry goes through again."""
+        handler = getattr(self, "post", None)
+        if request.method == "POST" and handler is not None:
+            def once(request, *args, **kwargs):
+                return idempotent(request, self.organisation,
+                                  lambda: handler(request, *args, **kwargs))
+            self.post = once
+        return super().dispatch(request, *args, **kwargs)
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         values = [*kwargs.values(), *request.query_params.keys()]
         values += [v for vs in request.query_params.lists() for v in vs[1]]
         if any("\x00" in str(value) for value in values):
             raise exceptions.ValidationError(_("Null characters are not allowed."), code="null")
-
-
-class IdempotentCreateMixin:
-    """POST create honours the Idempotency-Key header."""
-
-    def create(self, request, *args, **kwargs):
-        parent = super().create
-        return idempotent(request, self.organisation, lambda: parent(request, *args, **kwargs))
-
-
-def idempotent_action(request, operation):
-    """For an explicit POST action: honour the Idempotency-Key header."""
-    return idempotent(request, request_organisation(request), operation)

@@ -234,7 +234,7 @@ else:
 
 # --- REST framework -------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.VensterAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.OrganisationAPIKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from api.models import OrganisationAPIKey
 from api.permissions import request_organisation
+from api.viewsets import VensterAPIMixin
 from bookings import services as booking_services
 from bookings.errors import BookingError
 
@@ -51,7 +52,7 @@ class CheckView(APIView):
         return Response(answer_data(answer))
 
 
-class BookingActionView(APIView):
+class BookingActionView(VensterAPIMixin, APIView):
     permission_classes = [IsEnforcer]
     service = None
 

@@ -1,15 +1,14 @@
 """Carriers' bookings API: reads are declarative, commands are explicit actions on services."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.schema import IDEMPOTENCY_HEADER
-from api.viewsets import VensterAPIMixin, idempotent_action
+from api.viewsets import VensterAPIMixin
 from bookings import requests as booking_requests
 from bookings import services, waitlist
 from bookings.models import Booking, BookingRequest, WaitlistEntry
@@ -31,16 +30,13 @@ class OwnedViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     """Lists and reads only the caller's organisation's rows: another's id answers 404."""
 
     def _command(self, request, operation, output=None, status_code=status.HTTP_200_OK):
-        """Run a POST command once per Idempotency-Key and answer with its result."""
+        """Run a POST command and answer with its result (once per Idempotency-Key, as every
+        POST: VensterAPIMixin sees to it)."""
         output = output or self.get_serializer_class()
-
-        def run():
-            return Response(output(operation(), context={"request": request}).data,
-                            status=status_code)
-        return idempotent_action(request, run)
+        return Response(output(operation(), context={"request": request}).data,
+                        status=status_code)
 
 
-@extend_schema_view(create=extend_schema(parameters=[IDEMPOTENCY_HEADER]))
 class BookingViewSet(OwnedViewSet):
     serializer_class = s.BookingSerializer
     filterset_class = BookingFilter
@@ -64,8 +60,7 @@ class BookingViewSet(OwnedViewSet):
             )
         return self._command(request, book, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.RescheduleSerializer, responses=s.BookingSerializer,
-                   parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(request=s.RescheduleSerializer, responses=s.BookingSerializer)
     @action(detail=True, methods=["post"])
     def reschedule(self, request, reference=None):
         def move():
@@ -74,18 +69,18 @@ class BookingViewSet(OwnedViewSet):
                                                end=data["end"], bay=data.get("bay"))
         return self._command(request, move)
 
-    @extend_schema(request=None, responses=s.BookingSerializer, parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(request=None, responses=s.BookingSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, reference=None):
         return self._command(request, lambda: services.booking_cancel(booking=self.get_object()))
 
-    @extend_schema(request=None, responses=s.BookingSerializer, parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(request=None, responses=s.BookingSerializer)
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, reference=None):
         return self._command(request,
                              lambda: services.booking_check_in(booking=self.get_object()))
 
-    @extend_schema(request=None, responses=s.BookingSerializer, parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(request=None, responses=s.BookingSerializer)
     @action(detail=True, methods=["post"], url_path="check-out")
     def check_out(self, request, reference=None):
         return self._command(request,
@@ -104,7 +99,7 @@ class BookingRequestViewSet(OwnedViewSet):
                 .select_related("zone", "booking").prefetch_related("bays"))
 
     @extend_schema(request=s.BookingRequestCreateSerializer,
-                   responses={201: s.BookingRequestSerializer}, parameters=[IDEMPOTENCY_HEADER])
+                   responses={201: s.BookingRequestSerializer})
     def create(self, request):
         """Submit a request for the zone's next batch allocation (before its cut-off)."""
         def submit():
@@ -122,8 +117,7 @@ class BookingRequestViewSet(OwnedViewSet):
             )
         return self._command(request, submit, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.BookingRequestSerializer,
-                   parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(request=None, responses=s.BookingRequestSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, reference=None):
         return self._command(
@@ -149,8 +143,7 @@ class WaitlistViewSet(OwnedViewSet):
         waitlist.expire_offers()  # on demand, besides the periodic task
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=s.WaitlistJoinSerializer, responses={201: s.WaitlistEntrySerializer},
-                   parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(request=s.WaitlistJoinSerializer, responses={201: s.WaitlistEntrySerializer})
     def create(self, request):
         """Wait for a full time at a bay; a cancellation offers it to the first in line."""
         def join():
@@ -161,7 +154,7 @@ class WaitlistViewSet(OwnedViewSet):
                                           vehicle=data.get("vehicle"), **facts)
         return self._command(request, join, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.BookingSerializer, parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(request=None, responses=s.BookingSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Book the offered time before the offer expires."""
@@ -170,8 +163,7 @@ class WaitlistViewSet(OwnedViewSet):
                                                       booked_by=_user(request)),
             output=s.BookingSerializer, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.WaitlistEntrySerializer,
-                   parameters=[IDEMPOTENCY_HEADER])
+    @extend_schema(request=None, responses=s.WaitlistEntrySerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._command(request,

@@ -6,8 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from api.filters import IdFilter
-from api.schema import IDEMPOTENCY_HEADER
-from api.viewsets import VensterAPIMixin, idempotent_action
+from api.viewsets import VensterAPIMixin
 from webhooks import services
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -33,17 +32,15 @@ class WebhookEndpointViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.Retr
     def get_queryset(self):
         return WebhookEndpoint.objects.filter(organisation=self.organisation).order_by("pk")
 
-    @extend_schema(request=WebhookEndpointSerializer, parameters=[IDEMPOTENCY_HEADER],
+    @extend_schema(request=WebhookEndpointSerializer,
                    responses={201: WebhookEndpointCreatedSerializer})
     def create(self, request):
         """Register a URL; the answer carries the signing secret."""
-        def operation():
-            data = self._valid(request)
-            endpoint = _service(lambda: services.endpoint_create(
-                organisation=self.organisation, **data))
-            return Response(WebhookEndpointCreatedSerializer(endpoint).data,
-                            status=status.HTTP_201_CREATED)
-        return idempotent_action(request, operation)
+        data = self._valid(request)
+        endpoint = _service(lambda: services.endpoint_create(
+            organisation=self.organisation, **data))
+        return Response(WebhookEndpointCreatedSerializer(endpoint).data,
+                        status=status.HTTP_201_CREATED)
 
     @extend_schema(request=WebhookEndpointSerializer, responses=WebhookEndpointSerializer)
     def partial_update(self, request, pk=None):
