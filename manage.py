@@ -1,16 +1,7 @@
 #!/usr/bin/env python
-"""Django's command-line utility for Venster."""
+"""Django's command-line utility for Venster (installed, the same is `venster`)."""
 
-import os
-import sys
-
-
-def main():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(sys.argv)
-
+from config.manage import main
 
 if __name__ == "__main__":
     main()

@@ -4,6 +4,12 @@ Everything is read from the environment. With nothing set, Venster runs on an
 SQLite file inside the project and a brokerless Celery (kombu's filesystem
 transport), so a newcomer needs nothing but Python. Set DATABASE_URL and
 REDIS_URL to run on PostgreSQL and Redis with separate Celery workers.
+
+The same settings serve a source checkout and an installed wheel: the project's
+templates, static files and translations live inside this package (config/), and
+what Venster writes (var/, staticfiles/) goes into the checkout, or for an
+installed package into the working directory unless VENSTER_VAR_DIR and
+STATIC_ROOT say where.
 """
 
 import os
@@ -12,8 +18,11 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("VENSTER_VAR_DIR", BASE_DIR / "var"))
+PROJECT_DIR = Path(__file__).resolve().parent
+BASE_DIR = PROJECT_DIR.parent
+# An installed package must not write into site-packages.
+WRITABLE_DIR = BASE_DIR if (BASE_DIR / "manage.py").is_file() else Path.cwd()
+VAR_DIR = Path(os.environ.get("VENSTER_VAR_DIR", WRITABLE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -88,7 +97,7 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [PROJECT_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -139,13 +148,13 @@ USE_TZ = True
 USE_I18N = True
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", WRITABLE_DIR / "staticfiles"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on a missing folder
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -6,8 +6,8 @@ portal/locale/ holds the portal's own strings and, as a fallback, the strings
 of other apps that the portal shows (booking refusals, statuses, waste
 streams, weekdays): they are linked into a temporary folder while extracting.
 An app's own catalog, listed earlier in INSTALLED_APPS, takes precedence.
-locale/ holds the strings of templates/ and config/.
-Compile with `django-admin compilemessages` in portal/ and in the project root.
+config/locale/ holds the strings of config/ and its templates/ (the project's pages).
+Compile with `django-admin compilemessages` in portal/ and in config/.
 """
 
 import os
@@ -47,14 +47,7 @@ def portal_catalog() -> None:
 
 
 def project_catalog() -> None:
-    keep = {"templates", "config"}
-    ignores = [
-        f"--ignore={entry.name}"
-        for entry in ROOT.iterdir()
-        if entry.is_dir() and entry.name not in keep
-    ]
-    (ROOT / "locale").mkdir(exist_ok=True)
-    subprocess.run([*DJANGO_ADMIN, *ignores], cwd=ROOT, check=True, env=_without_settings())
+    subprocess.run(DJANGO_ADMIN, cwd=ROOT / "config", check=True, env=_without_settings())
 
 
 if __name__ == "__main__":

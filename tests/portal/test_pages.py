@@ -524,7 +524,7 @@ def test_an_api_key_needs_a_name(client_owner):
 
 
 @pytest.mark.parametrize("catalog", ["portal/locale/nl/LC_MESSAGES/django.po",
-                                     "locale/nl/LC_MESSAGES/django.po"])
+                                     "config/locale/nl/LC_MESSAGES/django.po"])
 def test_every_string_has_a_dutch_translation(catalog):
     from django.conf import settings
 
