@@ -59,6 +59,7 @@ from . import events as booking_events
 from .locking import lock_rows
 from .models import AllocationRun, Booking, BookingRequest, Quota
 from .occupancy import BayDay
+from .quotas import held_minutes
 from .selectors import _earliest_bookable_minute, bay_days, grid_minutes, to_cm
 from .services import check_rules, new_reference
 
@@ -92,13 +93,6 @@ class NotAllocated(errors.RequestError):
     code = "not_allocated"
     default_message = gettext_lazy(
         "There was no room in the accepted bays within the requested window."
-    )
-
-
-class QuotaExceeded(errors.RequestError):
-    code = "quota_exceeded"
-    default_message = gettext_lazy(
-        "Your organisation has reached its daily quota of kerb minutes in this zone."
     )
 
 
@@ -332,21 +326,6 @@ def _quotas_left(zone: Zone, day: dt.date, organisation_ids) -> dict[str, int]:
             zone=zone, day=day, organisation_id=q.organisation_id))
         for q in quotas
     }
-
-
-def held_minutes(*, zone: Zone, day: dt.date, organisation_id: int) -> int:
-    """Minutes of kerb an organisation's occupying bookings hold in the zone on that day."""
-    day_start = localtime.day_start(day)
-    day_end = localtime.day_start(day + dt.timedelta(days=1))
-    total = 0
-    for start, end in (
-        Booking.objects.occupying()
-        .filter(bay__zone=zone, organisation_id=organisation_id)
-        .overlapping(day_start, day_end).values_list("start", "end")
-    ):
-        start, end = max(start, day_start), min(end, day_end)
-        total += int(localtime.elapsed(start, end).total_seconds() // 60)
-    return total
 
 
 # --- Starting and running a run -------------------------------------------------------
@@ -669,7 +648,7 @@ class _Checker:
     def _check_quota(self, request):
         cap = self.quota.get(request.organisation_id)
         if cap is not None and self._used(request.organisation_id) + request.duration_minutes > cap:
-            raise QuotaExceeded()
+            raise errors.QuotaExceeded()
 
     def alternatives(self, request: BookingRequest) -> list[dict]:
         """The nearest start times still free at the accepted bays, one bay each first."""

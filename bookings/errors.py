@@ -101,6 +101,29 @@ class InvalidState(BookingError):
     http_status = 409
 
 
+class CheckInNotOpen(BookingError):
+    code = "check_in_not_open"
+    default_message = _("Check-in opens %(minutes)s minutes before the booking starts.")
+    http_status = 409
+
+    def __init__(self, *, minutes: int, **details):
+        super().__init__(self.default_message % {"minutes": minutes}, minutes=minutes, **details)
+
+
+class CheckInClosed(BookingError):
+    code = "check_in_closed"
+    default_message = _("The booking has ended: check-in is closed.")
+    http_status = 409
+
+
+class QuotaExceeded(BookingError):
+    code = "quota_exceeded"
+    default_message = _(
+        "Your organisation has reached its daily quota of kerb minutes in this zone."
+    )
+    http_status = 409
+
+
 class RequestError(BookingError):
     code = "request_refused"
     default_message = _("This booking request is not possible.")

@@ -31,13 +31,70 @@ def booking_confirmed(booking: Booking) -> Booking:
     return booking
 
 
-def status_changed(booking: Booking, *, now=None) -> None:
-    """After a status change under lock: a cancellation is announced and frees room."""
-    if booking.status != Booking.Status.CANCELLED:
-        return
+#: the webhook event announcing each status a booking can move to
+STATUS_EVENTS = {
+    Booking.Status.CANCELLED: "booking.cancelled",
+    Booking.Status.CHECKED_IN: "booking.checked_in",
+    Booking.Status.COMPLETED: "booking.checked_out",
+    Booking.Status.NO_SHOW: "booking.no_show",
+}
+
+
+def status_changed(booking: Booking, *, now) -> None:
+    """After a status change under lock: announce it, and offer any time it frees.
+
+    A cancellation frees the booking's time, a no-show what is left of it, and a
+    check-out before the end the rest: each goes to the first in the waitlist that fits.
+    """
     from webhooks.services import publish_event
 
     from .waitlist import offer_freed_room
 
-    publish_event(booking.organisation, "booking.cancelled", booking_payload(booking))
-    offer_freed_room(booking, now=now)
+    publish_event(booking.organisation, STATUS_EVENTS[booking.status], booking_payload(booking))
+    if booking.status == Booking.Status.NO_SHOW:
+        _tell_no_show(booking)
+    freed_from = _freed_from(booking, now)
+    if freed_from is not None:
+        offer_freed_room(booking, start=freed_from, now=now)
+
+
+def _freed_from(booking: Booking, now):
+    """From when the booking no longer holds its time, or None when it held it to the end."""
+    if booking.status in (Booking.Status.CANCELLED, Booking.Status.NO_SHOW):
+        return max(booking.start, now)
+    if booking.status == Booking.Status.COMPLETED and now < booking.end:
+        return max(booking.start, now)
+    return None
+
+
+def _tell_no_show(booking: Booking) -> None:
+    from django.utils.translation import gettext as _
+    from django.utils.translation import override
+
+    from notifications.services import notify
+
+    with override(booking.organisation.preferred_language or None):
+        start = booking.start.astimezone(localtime.LOCAL)
+        notify(
+            organisation=booking.organisation, kind="booking.no_show",
+            title=_("No-show: booking %(reference)s at %(bay)s") % {
+                "reference": booking.reference, "bay": booking.bay.code},
+            body=_("Nobody checked in by %(time)s, so the rest of the time was released.")
+            % {"time": localtime.later(start, booking.bay.zone.no_show_grace_minutes)
+               .strftime("%H:%M")},
+            payload=booking_payload(booking),
+        )
+
+
+def booking_rescheduled(booking: Booking, *, old_bay_id: int, old_start, old_end, now) -> None:
+    """A booking moved: announce it and offer the time it left to the waitlist."""
+    from webhooks.services import publish_event
+
+    from .waitlist import offer_time
+
+    payload = booking_payload(booking) | {
+        "previous": {"bay_id": old_bay_id,
+                     "start": old_start.astimezone(localtime.LOCAL).isoformat(),
+                     "end": old_end.astimezone(localtime.LOCAL).isoformat()}}
+    publish_event(booking.organisation, "booking.rescheduled", payload)
+    offer_time(old_bay_id, max(old_start, now), old_end, now=now)

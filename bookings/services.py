@@ -23,6 +23,7 @@ from . import errors
 from . import events as booking_events
 from .locking import lock_ids, lock_rows
 from .models import Booking
+from .quotas import check_quota
 from .selectors import bay_days, to_cm
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -145,6 +146,8 @@ def _book(*, bay_id, start, end, vehicle, length_m, weight, self_declared_clean,
         _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(length_m),
                     zero_emission=clean, rules_max_age=time.monotonic() - locked_at)
         _check_vehicle_free(vehicle=vehicle, start=start, end=end)
+        check_quota(zone=bay.zone, organisation_id=fields["organisation"].pk, start=start,
+                    end=end)
         return booking_events.booking_confirmed(_insert_booking(
             bay=bay, vehicle=vehicle, start=start, end=end, vehicle_length_m=length_m,
             zero_emission=clean, **fields,
@@ -233,21 +236,33 @@ def booking_reschedule(
         _check_vehicle_free(
             vehicle=current.vehicle, start=start, end=end, exclude_booking_id=current.pk
         )
+        check_quota(zone=bay.zone, organisation_id=current.organisation_id, start=start,
+                    end=end, exclude_booking_id=current.pk)
+        old_bay_id, old_start, old_end = current.bay_id, current.start, current.end
         current.bay, current.start, current.end = bay, start, end
         current.save(update_fields=["bay", "start", "end", "updated_at"])
+        booking_events.booking_rescheduled(current, old_bay_id=old_bay_id, old_start=old_start,
+                                           old_end=old_end, now=now)
         return current
 
 
-def _transition(booking: Booking, *, allowed_from, to, stamp_field=None, now=None) -> Booking:
+def _transition(booking: Booking, *, allowed_from, to, stamp_field=None, now=None,
+                guard=None) -> Booking:
     """Change status only from an allowed one, under a row lock so two clicks act once.
 
+    ``guard(current, now)`` runs under the lock and raises to refuse: a time rule
+    decided on the locked row cannot race a late check-in or a second release.
     save() rather than a bare UPDATE so that the change lands in the booking's history.
     """
     now = now or localtime.now()
     with transaction.atomic():
-        current = Booking.objects.select_for_update().get(pk=booking.pk)
+        # of=self: the bay and zone rows are read, not locked (reschedule locks bay first)
+        current = Booking.objects.select_for_update(of=("self",)).select_related(
+            "bay__zone", "organisation").get(pk=booking.pk)
         if current.status not in allowed_from:
             raise errors.InvalidState()
+        if guard is not None:
+            guard(current, now)
         current.status = to
         fields = ["status", "updated_at"]
         if stamp_field:
@@ -258,17 +273,37 @@ def _transition(booking: Booking, *, allowed_from, to, stamp_field=None, now=Non
     return current
 
 
+def check_in_window(booking: Booking) -> tuple[dt.datetime, dt.datetime]:
+    """[opens, closes): from the zone's check-in lead before the start until the end."""
+    opens = localtime.later(booking.start, -booking.bay.zone.check_in_opens_minutes)
+    return opens, booking.end
+
+
+def _inside_check_in_window(booking: Booking, now) -> None:
+    opens, closes = check_in_window(booking)
+    if now < opens:
+        raise errors.CheckInNotOpen(minutes=booking.bay.zone.check_in_opens_minutes)
+    if now >= closes:
+        raise errors.CheckInClosed()
+
+
 def booking_check_in(*, booking: Booking, now=None) -> Booking:
+    """The vehicle is at the bay: allowed from the zone's check-in lead until the end.
+
+    Driver, carrier API and officer all come here, so all follow the same window.
+    """
     return _transition(
         booking,
         allowed_from=[Booking.Status.CONFIRMED],
         to=Booking.Status.CHECKED_IN,
         stamp_field="checked_in_at",
         now=now,
+        guard=_inside_check_in_window,
     )
 
 
 def booking_check_out(*, booking: Booking, now=None) -> Booking:
+    """The vehicle left; leaving before the end frees the rest of the booked time."""
     return _transition(
         booking,
         allowed_from=[Booking.Status.CHECKED_IN],
@@ -278,10 +313,56 @@ def booking_check_out(*, booking: Booking, now=None) -> Booking:
     )
 
 
-def booking_mark_no_show(*, booking: Booking, now=None) -> Booking:
-    now = now or localtime.now()
+def _has_started(booking: Booking, now) -> None:
     if booking.start > now:
         raise errors.InvalidState(reason="not_started")
+
+
+def booking_mark_no_show(*, booking: Booking, now=None) -> Booking:
+    """An officer (or the release task) records that the vehicle did not come; frees the rest."""
     return _transition(
-        booking, allowed_from=[Booking.Status.CONFIRMED], to=Booking.Status.NO_SHOW, now=now
+        booking, allowed_from=[Booking.Status.CONFIRMED], to=Booking.Status.NO_SHOW, now=now,
+        guard=_has_started,
     )
+
+
+def _grace_has_passed(booking: Booking, now) -> None:
+    grace_ends = localtime.later(booking.start, booking.bay.zone.no_show_grace_minutes)
+    if now < grace_ends:
+        raise errors.InvalidState(reason="grace_period")
+
+
+def release_no_shows(*, now: dt.datetime | None = None) -> list[Booking]:
+    """Bookings not checked in within their zone's grace period become no-shows.
+
+    Run every minute by beat; running it twice, or while a driver checks in
+    late, changes each booking once: the status is decided under the row lock.
+    """
+    now = now or localtime.now()
+    candidates = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED, start__lte=now).values_list("pk", flat=True)
+    released = []
+    for pk in candidates:
+        try:
+            released.append(_transition(
+                Booking(pk=pk), allowed_from=[Booking.Status.CONFIRMED],
+                to=Booking.Status.NO_SHOW, now=now, guard=_grace_has_passed))
+        except errors.InvalidState:
+            continue  # checked in, cancelled or still in its grace period
+    return released
+
+
+def complete_overdue(*, now: dt.datetime | None = None) -> list[Booking]:
+    """Checked-in bookings past their end without a check-out are completed (no check-out time
+    is recorded: the vehicle's departure is not known)."""
+    now = now or localtime.now()
+    completed = []
+    overdue = Booking.objects.filter(status=Booking.Status.CHECKED_IN, end__lte=now)
+    for pk in overdue.values_list("pk", flat=True):
+        try:
+            completed.append(_transition(
+                Booking(pk=pk), allowed_from=[Booking.Status.CHECKED_IN],
+                to=Booking.Status.COMPLETED, now=now))
+        except errors.InvalidState:
+            continue  # checked out meanwhile
+    return completed

@@ -12,7 +12,7 @@ timeout.
 from celery import shared_task
 from django.conf import settings
 
-from . import allocation
+from . import allocation, services
 
 # Time to load the day and apply the plan in one transaction, beyond the solver.
 BUILD_AND_APPLY_S = 120
@@ -66,3 +66,15 @@ def resend_stalled_runs() -> list[int]:
     for run_id in stalled:
         run_allocation.delay(run_id)
     return stalled
+
+
+@shared_task
+def release_no_shows() -> list[str]:
+    """Every minute: bookings not checked in within their grace period become no-shows."""
+    return [booking.reference for booking in services.release_no_shows()]
+
+
+@shared_task
+def complete_overdue_bookings() -> list[str]:
+    """Every minute: checked-in bookings past their end without a check-out are completed."""
+    return [booking.reference for booking in services.complete_overdue()]

@@ -83,15 +83,25 @@ def _refusal(bay, start, end, length_cm: int, zero_emission: bool):
     )
 
 
-def offer_freed_room(booking: Booking, *, now: dt.datetime | None = None) -> WaitlistEntry | None:
-    """Called in the transaction that cancelled `booking`: offer its time to the first in line.
+def offer_freed_room(booking: Booking, *, start=None, now: dt.datetime | None = None
+                     ) -> WaitlistEntry | None:
+    """Called in the transaction that freed `booking`'s time (from `start`, by default its
+    start): offer it to the first in line.
 
-    The bay is not locked here: the cancellation holds the booking row, and
+    The bay is not locked here: the status change holds the booking row, and
     taking the bay after it would invert the order reschedule uses (bay, then
-    booking) and risk a deadlock. The accepted race: two cancellations at one
+    booking) and risk a deadlock. The accepted race: two releases at one
     bay at once may offer the same entry twice, which only sends it twice.
     """
-    return _offer_next(booking.bay_id, booking.start, booking.end, now or localtime.now())
+    return offer_time(booking.bay_id, start or booking.start, booking.end,
+                      now=now or localtime.now())
+
+
+def offer_time(bay_id: int, start, end, *, now) -> WaitlistEntry | None:
+    """Offer [start, end) at the bay to the first waiting entry that fits now."""
+    if end <= start:
+        return None
+    return _offer_next(bay_id, start, end, now)
 
 
 def _offer_next(bay_id: int, start, end, now) -> WaitlistEntry | None:

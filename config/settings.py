@@ -232,6 +232,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookings.tasks.start_due_allocation_runs",
         "schedule": 300.0,
     },
+    "bookings-release-no-shows": {"task": "bookings.tasks.release_no_shows", "schedule": 60.0},
+    "bookings-complete-overdue": {
+        "task": "bookings.tasks.complete_overdue_bookings", "schedule": 60.0,
+    },
 }
 
 # --- Caches ---------------------------------------------------------------------

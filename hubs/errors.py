@@ -51,6 +51,25 @@ class ShareUsedUp(HubError):
     http_status = 409
 
 
+class MunicipalityRequired(HubError):
+    code = "municipality_required"
+    default_message = _(
+        "This hub's dock doors are shared among municipalities: say for which municipality "
+        "the goods are."
+    )
+
+
+class MunicipalityNotSharing(HubError):
+    code = "municipality_not_sharing"
+    default_message = _("This municipality has no share in this hub.")
+
+
+class MunicipalityNotAllowed(HubError):
+    code = "municipality_not_allowed"
+    default_message = _("A municipality's organisation can only use its own share of a hub.")
+    http_status = 403
+
+
 class StorageFull(HubError):
     code = "storage_full"
     default_message = _("Not enough pallet places are free on every day asked for.")

@@ -63,6 +63,14 @@ class Zone(models.Model):
     allocation_cutoff = models.TimeField(
         _("allocation cut-off (day before)"), default=dt.time(16, 0)
     )
+    check_in_opens_minutes = models.PositiveIntegerField(
+        _("check-in opens (minutes before the start)"), default=15,
+        validators=[MaxValueValidator(240)],
+    )
+    no_show_grace_minutes = models.PositiveIntegerField(
+        _("no-show after (minutes past the start without check-in)"), default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+    )
     history = audit_history()
 
     class Meta:

@@ -13,6 +13,10 @@ from organisations.models import Organisation
 class EventType(models.TextChoices):
     BOOKING_CONFIRMED = "booking.confirmed", _("Booking confirmed")
     BOOKING_CANCELLED = "booking.cancelled", _("Booking cancelled")
+    BOOKING_RESCHEDULED = "booking.rescheduled", _("Booking rescheduled")
+    BOOKING_CHECKED_IN = "booking.checked_in", _("Vehicle checked in")
+    BOOKING_CHECKED_OUT = "booking.checked_out", _("Vehicle checked out")
+    BOOKING_NO_SHOW = "booking.no_show", _("Booking became a no-show")
     REQUEST_ALLOCATED = "request.allocated", _("Request allocated")
     REQUEST_REFUSED = "request.refused", _("Request refused")
     CLOSURE_ANNOUNCED = "closure.announced", _("Closure announced")

@@ -116,9 +116,10 @@ def dock_reservation_create(
     length = Decimal(str(vehicle.length_m if vehicle else vehicle_length_m or 0))
     if length <= 0:
         raise booking_errors.BookingError(reason="vehicle_required")
-    municipality_id = municipality.pk if municipality else None
     with transaction.atomic():
         hub = lock_hub(hub.pk)
+        municipality_id = charged_municipality_id(hub=hub, organisation=organisation,
+                                                  stated=municipality)
         door = _find_door(hub, start, end, to_cm(length), municipality_id)
         return _insert(
             DockReservation, "D", hub=hub, door=door, organisation=organisation,
@@ -126,6 +127,32 @@ def dock_reservation_create(
             plate=vehicle.plate if vehicle else "", vehicle_length_m=length,
             start=start, end=end, booked_by=booked_by, note=note,
         )
+
+
+def charged_municipality_id(*, hub: Hub, organisation, stated=None) -> int | None:
+    """Whose share of the hub's doors a reservation uses; every reservation is charged to one.
+
+    The municipality stated by the booker, if it shares the hub (a municipality's own
+    organisation may state only its own); else the booker's own municipality when it
+    shares the hub; else the hub's only share. A hub with several shares and none of
+    these answers needs the booker to say: leaving it out must not dodge the shares.
+    A hub without shares charges nobody.
+    """
+    sharing = set(hub.shares.values_list("municipality_id", flat=True))
+    if not sharing:
+        return None
+    own = getattr(organisation, "municipality_id", None)
+    if stated is not None:
+        if own and stated.pk != own:
+            raise errors.MunicipalityNotAllowed()
+        if stated.pk not in sharing:
+            raise errors.MunicipalityNotSharing()
+        return stated.pk
+    if own in sharing:
+        return own
+    if len(sharing) == 1:
+        return next(iter(sharing))
+    raise errors.MunicipalityRequired()
 
 
 def _insert(model, prefix, **fields):

@@ -210,10 +210,11 @@ def test_rescheduling_to_another_bay_moves_the_booking(bay, van):
 
 def test_check_in_then_check_out_completes_a_booking(bay, van):
     booking = book(bay, van, at(FRIDAY, "08:00"), at(FRIDAY, "08:30"))
-    assert booking_check_in(booking=booking).status == Booking.Status.CHECKED_IN
-    assert booking_check_out(booking=booking).status == Booking.Status.COMPLETED
+    arrived = at(FRIDAY, "07:55")
+    assert booking_check_in(booking=booking, now=arrived).status == Booking.Status.CHECKED_IN
+    assert booking_check_out(booking=booking, now=arrived).status == Booking.Status.COMPLETED
     with pytest.raises(errors.InvalidState):
-        booking_check_in(booking=booking)
+        booking_check_in(booking=booking, now=arrived)
 
 
 def test_every_status_change_is_kept_in_the_history(bay, van):

@@ -7,7 +7,7 @@ import pytest
 
 from bookings import errors as booking_errors
 from hubs import errors
-from hubs.models import DockDoor, HubClosure, HubShare, ReservationStatus
+from hubs.models import DockDoor, DockReservation, HubClosure, HubShare, ReservationStatus
 from hubs.selectors import dock_availability
 from hubs.services import (
     dock_reservation_cancel,
@@ -15,6 +15,7 @@ from hubs.services import (
     storage_reservation_cancel,
     storage_reservation_create,
 )
+from organisations.models import Organisation
 from places.models import Municipality
 from tests.conftest import FRIDAY, at
 from tests.factories import HubFactory, OrganisationFactory
@@ -64,11 +65,61 @@ def test_a_municipality_with_a_quota_gets_only_its_share_of_the_doors(frozen_now
     hub = HubFactory()
     gouda, _ = Municipality.objects.get_or_create(
         slug="gouda", defaults={"name": "Gouda", "cbs_code": "GM0513"})
+    leiden, _ = Municipality.objects.get_or_create(
+        slug="leiden", defaults={"name": "Leiden", "cbs_code": "GM0546"})
     HubShare.objects.create(hub=hub, municipality=gouda, dock_share_percent=34)  # 1 of 3 doors
+    HubShare.objects.create(hub=hub, municipality=leiden)
     reserve(hub, municipality=gouda)
     with pytest.raises(errors.ShareUsedUp):
         reserve(hub, municipality=gouda)
-    assert reserve(hub).door.code == "V2"  # others still get the free doors
+    assert reserve(hub, municipality=leiden).door.code == "V2"  # others still get free doors
+
+
+@pytest.fixture
+def shared_hub():
+    """A hub shared by Gouda (one door of three) and Leiden (no quota)."""
+    hub = HubFactory()
+    for slug, name, code, percent in [("gouda", "Gouda", "GM0513", 34),
+                                      ("leiden", "Leiden", "GM0546", None)]:
+        municipality, _ = Municipality.objects.get_or_create(
+            slug=slug, defaults={"name": name, "cbs_code": code})
+        HubShare.objects.create(hub=hub, municipality=municipality, dock_share_percent=percent)
+    return hub
+
+
+def test_leaving_the_municipality_out_does_not_dodge_the_shares(frozen_now, shared_hub):
+    with pytest.raises(errors.MunicipalityRequired) as refused:
+        reserve(shared_hub)
+    assert refused.value.code == "municipality_required"
+    assert not DockReservation.objects.exists()
+
+
+def test_a_municipal_organisation_is_charged_to_its_own_share(frozen_now, shared_hub):
+    gouda = Municipality.objects.get(slug="gouda")
+    gemeente = OrganisationFactory(kind=Organisation.Kind.MUNICIPALITY, municipality=gouda)
+    assert reserve(shared_hub, organisation=gemeente).municipality_id == gouda.pk
+    with pytest.raises(errors.ShareUsedUp):  # its share is one door, already in use
+        reserve(shared_hub, organisation=gemeente)
+    with pytest.raises(errors.MunicipalityNotAllowed):
+        reserve(shared_hub, organisation=gemeente,
+                municipality=Municipality.objects.get(slug="leiden"))
+
+
+def test_a_municipality_without_a_share_cannot_be_charged(frozen_now, shared_hub):
+    alphen, _ = Municipality.objects.get_or_create(
+        slug="alphen", defaults={"name": "Alphen aan den Rijn", "cbs_code": "GM0484"})
+    with pytest.raises(errors.MunicipalityNotSharing):
+        reserve(shared_hub, municipality=alphen)
+
+
+def test_a_hub_with_one_share_charges_it(frozen_now):
+    hub = HubFactory()
+    gouda, _ = Municipality.objects.get_or_create(
+        slug="gouda", defaults={"name": "Gouda", "cbs_code": "GM0513"})
+    HubShare.objects.create(hub=hub, municipality=gouda, dock_share_percent=34)
+    assert reserve(hub).municipality_id == gouda.pk
+    with pytest.raises(errors.ShareUsedUp):
+        reserve(hub)
 
 
 def test_a_cancelled_slot_frees_its_door_and_cannot_be_cancelled_twice(frozen_now):
