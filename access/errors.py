@@ -24,3 +24,12 @@ class DayExemptionsUsedUp(ZeroEmissionOnly):
         "At this time the bay is open to zero-emission vehicles only, and this vehicle has "
         "used all its day exemptions in this municipality for this year."
     )
+
+
+class ZeroEmissionUnproven(ZeroEmissionOnly):
+    code = "zero_emission_unproven"
+    default_message = _(
+        "At this time the bay is open to zero-emission vehicles only, and only a licence plate "
+        "that the national vehicle register (RDW) or an exemption clears counts: book with the "
+        "vehicle's plate."
+    )

@@ -175,27 +175,38 @@ def stay_needs_zero_emission(*, bay: LoadingBay, start: dt.datetime, end: dt.dat
     )
 
 
+#: vehicle categories that no zero-emission rule concerns: no engine, no plate
+NOT_SUBJECT_CATEGORIES = frozenset({"cargo_bike"})
+
+
 def booking_zero_emission(
-    *, bay: LoadingBay, plate: str, start: dt.datetime, end: dt.datetime, self_declared: bool
+    *, bay: LoadingBay, plate: str, start: dt.datetime, end: dt.datetime, self_declared: bool,
+    category: str = "",
 ) -> bool:
     """Whether a stay counts as zero-emission; called by the booking service under its lock.
 
     A plate the register knows is judged by the register and exemptions, over
-    what the booker declared; an unknown plate keeps the declaration. A stay
-    in a zero-emission-only window by a vehicle that is not zero-emission is
-    refused here with a reason; a day exemption is spent only for such a stay.
+    what the booker declared. A declaration never opens a zero-emission-only
+    window: there a vehicle needs a plate that the register or an exemption
+    clears (a cargo bike, which no such rule concerns, needs none); outside
+    one, an unknown plate keeps the declaration, for the record. A refused stay
+    says why; a day exemption is spent only for a stay that needs it.
     """
+    if category in NOT_SUBJECT_CATEGORIES:
+        return True
     day = start.astimezone(localtime.LOCAL).date()
     plate = normalise_plate(plate)
     registered = RegisteredVehicle.objects.filter(plate=plate).first() if plate else None
     status = zero_emission_status(plate, bay.zone, day, registered=registered,
                                   lookup_register=False)
-    if status.is_zero_emission is None:
-        return self_declared
     if status.reason in (Reason.REGISTER_ZERO_EMISSION, Reason.LONG_TERM_EXEMPTION,
                          Reason.DAY_EXEMPTION_USED):
         return True
     needs = stay_needs_zero_emission(bay=bay, start=start, end=end)
+    if status.is_zero_emission is None:
+        if needs:
+            raise errors.ZeroEmissionUnproven()
+        return self_declared
     if status.reason == Reason.DAY_EXEMPTION:
         if needs:
             day_exemption_use(plate=plate, zone=bay.zone, day=day)
@@ -207,3 +218,12 @@ def booking_zero_emission(
             raise errors.DayExemptionsUsedUp()
         raise errors.RegisterNotZeroEmission()
     return False
+
+
+def counts_as_zero_emission(*, plate: str, category: str, zone: Zone, day: dt.date) -> bool:
+    """What booking_zero_emission will answer for a zero-emission-only window, without spending
+    anything: for planners (the allocation, availability) that must not offer what the
+    booking service will refuse."""
+    if category in NOT_SUBJECT_CATEGORIES:
+        return True
+    return bool(zero_emission_status(plate, zone, day).is_zero_emission)

@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from access.services import booking_zero_emission, zero_emission_status
+from access.services import booking_zero_emission, counts_as_zero_emission
 from places import localtime
 from places.models import LoadingBay, Zone
 
@@ -255,24 +255,22 @@ def _runs_within(intervals, start, end):
 
 
 class _ZeroEmission:
-    """Whether a request's vehicle counts as zero-emission, as the booking service will judge it.
-
-    The register and exemptions decide for a plate they know (a day exemption
-    still unspent counts: applying the plan spends it); otherwise the request's
-    own declaration stands. One answer per plate.
+    """Whether a request's vehicle may use a zero-emission-only window, as the booking service
+    will judge it: the register and exemptions decide (a day exemption still unspent counts:
+    applying the plan spends it); a declaration without such a plate does not. One answer
+    per plate.
     """
 
     def __init__(self, zone: Zone, day: dt.date):
         self.zone, self.day, self.known = zone, day, {}
 
     def judge(self, request: BookingRequest) -> bool:
-        plate = request.vehicle.plate if request.vehicle_id else ""
-        if not plate:
-            return request.zero_emission
-        if plate not in self.known:
-            self.known[plate] = zero_emission_status(plate, self.zone, self.day).is_zero_emission
-        answer = self.known[plate]
-        return request.zero_emission if answer is None else answer
+        vehicle = request.vehicle if request.vehicle_id else None
+        key = (vehicle.plate, vehicle.category) if vehicle else ("", "")
+        if key not in self.known:
+            self.known[key] = counts_as_zero_emission(plate=key[0], category=key[1],
+                                                      zone=self.zone, day=self.day)
+        return self.known[key]
 
 
 def _request_dict(request: BookingRequest, bays_by_pk, day, now, buffer) -> dict:
@@ -613,8 +611,9 @@ class _Checker:
         plate = request.vehicle.plate if request.vehicle else ""
         # As booking_create does: the register and exemptions judge a known plate.
         # May spend a day exemption, hence the savepoint around each book() call.
-        clean = booking_zero_emission(bay=bay, plate=plate, start=start, end=end,
-                                      self_declared=request.zero_emission)
+        clean = booking_zero_emission(
+            bay=bay, plate=plate, start=start, end=end, self_declared=request.zero_emission,
+            category=request.vehicle.category if request.vehicle else "")
         refusal = self.days[bay.pk].refusal(minute, minute + request.duration_minutes,
                                             length_cm, clean)
         if refusal is not None:

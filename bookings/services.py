@@ -141,7 +141,8 @@ def _book(*, bay_id, start, end, vehicle, length_m, weight, self_declared_clean,
         bay = _lock_bay(bay_id)
         check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=now)
         clean = booking_zero_emission(bay=bay, plate=vehicle.plate if vehicle else "",
-                                      start=start, end=end, self_declared=self_declared_clean)
+                                      start=start, end=end, self_declared=self_declared_clean,
+                                      category=vehicle.category if vehicle else "")
         # the rules version read with the lock is as current as reading it again
         _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(length_m),
                     zero_emission=clean, rules_max_age=time.monotonic() - locked_at)
@@ -229,8 +230,10 @@ def booking_reschedule(
             start=start,
             end=end,
             length_cm=to_cm(current.vehicle_length_m),
-            zero_emission=booking_zero_emission(bay=bay, plate=current.plate, start=start,
-                                                end=end, self_declared=current.zero_emission),
+            zero_emission=booking_zero_emission(
+                bay=bay, plate=current.plate, start=start, end=end,
+                self_declared=current.zero_emission,
+                category=current.vehicle.category if current.vehicle else ""),
             exclude_booking_id=current.pk,
         )
         _check_vehicle_free(

@@ -82,11 +82,14 @@ def test_a_vehicle_booked_now_at_another_bay_is_at_the_wrong_bay(booking):
 
 
 def test_a_vehicle_the_register_calls_diesel_in_a_zero_emission_window_is_refused(bay):
-    # Booked as zero-emission before the register knew the plate; the register now says diesel.
+    # Booked while the register listed the plate as electric; the register now says diesel.
+    registered = RegisteredVehicleFactory(plate="VD456L", fuels=["Elektriciteit"],
+                                          zero_emission=True)
     van = VehicleFactory(plate="VD456L", zero_emission=True)
     booking_create(bay=bay, organisation=van.organisation, vehicle=van,
                    start=at(FRIDAY, "12:00"), end=at(FRIDAY, "12:30"))
-    RegisteredVehicleFactory(plate="VD456L", fuels=["Diesel"], zero_emission=False)
+    registered.fuels, registered.zero_emission = ["Diesel"], False
+    registered.save()
     answer = check("VD456L", "LEI-001")
     assert answer.verdict == Verdict.NOT_ZERO_EMISSION
     assert answer.zero_emission == (False, "register_not_zero_emission")
@@ -162,6 +165,19 @@ def test_a_municipality_api_key_may_check_and_check_in(booking):
     assert response.status_code == 200, response.content
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CHECKED_IN
+
+
+def test_the_officer_checks_in_under_the_same_window_as_everyone(booking):
+    client = api_as(member(Membership.Role.ENFORCER))
+    url = f"/api/v1/enforcement/bookings/{booking.reference}/check-in"
+    with time_machine.travel(at(FRIDAY, "11:44"), tick=False):
+        early = client.post(url)
+    with time_machine.travel(at(FRIDAY, "12:30"), tick=False):
+        late = client.post(url)
+    assert (early.status_code, early.json()["code"]) == (409, "check_in_not_open")
+    assert (late.status_code, late.json()["code"]) == (409, "check_in_closed")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
 
 
 def test_the_api_marks_a_no_show_once_and_refuses_the_second_time(booking):

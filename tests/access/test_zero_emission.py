@@ -1,18 +1,28 @@
 """Zero-emission is decided by the register and by exemptions when a booking is made."""
 
 import datetime as dt
+import html
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.utils import translation
 
 from access import errors as access_errors
 from access.models import DayExemptionUse, Exemption
 from access.services import Reason, zero_emission_status
 from bookings import errors
+from bookings.models import Booking
 from bookings.services import booking_create, booking_reschedule
 from tests.access.factories import ExemptionFactory, RegisteredVehicleFactory
 from tests.conftest import FRIDAY, at
-from tests.factories import BayFactory, VehicleFactory, ZoneFactory
+from tests.factories import (
+    BayFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    VehicleFactory,
+    ZoneFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
@@ -54,12 +64,46 @@ def test_a_register_diesel_may_book_a_window_open_to_all_and_is_recorded_as_not_
     assert booking.zero_emission is False
 
 
-def test_a_plate_the_register_does_not_know_keeps_what_was_declared(bay):
+def test_a_plate_the_register_does_not_know_cannot_open_a_zero_emission_only_window(bay):
     clean = VehicleFactory(plate="GV123B", zero_emission=True)
-    dirty = VehicleFactory(plate="GV124B", zero_emission=False)
-    assert book(bay, clean).zero_emission is True
-    with pytest.raises(errors.ZeroEmissionOnly):
-        book(bay, dirty, "13:00", "13:30")
+    with pytest.raises(access_errors.ZeroEmissionUnproven) as refused:
+        book(bay, clean)
+    assert refused.value.code == "zero_emission_unproven"
+    assert isinstance(refused.value, errors.ZeroEmissionOnly)
+    assert book(bay, clean, "08:00", "08:30").zero_emission is True  # outside: as declared
+
+
+def test_a_declaration_without_a_plate_cannot_open_a_zero_emission_only_window(bay):
+    with pytest.raises(access_errors.ZeroEmissionUnproven):
+        booking_create(bay=bay, organisation=OrganisationFactory(), vehicle_length_m=6,
+                       zero_emission=True, start=at(FRIDAY, "12:00"), end=at(FRIDAY, "12:30"))
+    assert not Booking.objects.exists()
+
+
+def test_a_cargo_bike_needs_no_plate_for_a_zero_emission_only_window(bay):
+    bike = VehicleFactory(plate="", category="cargo_bike", length_m=2, zero_emission=False)
+    assert book(bay, bike).zero_emission is True
+
+
+def test_the_api_and_the_portal_refuse_a_plateless_declaration_with_the_same_code(bay):
+    from tests.api.conftest import key_client, problem
+    from tests.portal.test_pages import book_post
+
+    carrier = OrganisationFactory()
+    body = {"bay": bay.pk, "vehicle_length_m": "6", "zero_emission": True,
+            "start": at(FRIDAY, "12:00").isoformat(), "end": at(FRIDAY, "12:30").isoformat()}
+    response = key_client(carrier).post("/api/v1/bookings/", body, format="json")
+    assert response.status_code == 422
+    assert problem(response)["code"] == "zero_emission_unproven"
+
+    client = Client()
+    client.force_login(MembershipFactory(organisation=carrier).user)
+    page = book_post(client, bay, "12:00", zero_emission="on")
+    assert page.status_code in (409, 422)
+    with translation.override("nl"):
+        message = str(access_errors.ZeroEmissionUnproven.default_message)
+    assert message in html.unescape(page.content.decode())
+    assert not Booking.objects.exists()
 
 
 def test_a_long_term_exemption_counts_as_zero_emission_in_its_zone(bay):

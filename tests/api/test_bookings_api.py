@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from bookings.models import Booking
 from bookings.services import booking_create
@@ -111,8 +112,9 @@ def test_another_organisations_vehicle_cannot_be_booked(owner, stranger, bay):
 
 
 def test_a_supplier_vehicle_is_booked_by_length_and_emission(owner, bay):
+    # outside a zero-emission-only window, where a declaration is recorded as given
     body = {"bay": bay.pk, "vehicle_length_m": "5.5", "zero_emission": True,
-            "start": at(FRIDAY, "12:00").isoformat(), "end": at(FRIDAY, "12:30").isoformat()}
+            "start": at(FRIDAY, "10:00").isoformat(), "end": at(FRIDAY, "10:30").isoformat()}
     response = owner.post(BOOKINGS, body, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["zero_emission"] is True
@@ -122,7 +124,7 @@ def test_the_list_shows_only_the_callers_bookings_filtered_and_paginated(owner, 
                                                                          van, e_van):
     from tests.factories import VehicleFactory
 
-    mine = [book(bay, van, "08:00", "08:30"), book(bay, e_van, "12:00", "12:30"),
+    mine = [book(bay, van, "08:00", "08:30"), book(bay, e_van, "10:00", "10:30"),
             book(bay, van, "08:00", "08:30", day=SATURDAY)]
     book(bay, VehicleFactory(organisation=stranger.organisation), "09:00", "09:30")
     body = owner.get(BOOKINGS).json()
@@ -146,10 +148,20 @@ def test_a_booking_is_read_rescheduled_checked_in_and_out(owner, bay, van):
                        format="json")
     assert moved.status_code == 200, moved.content
     assert moved.json()["start"] == "2026-03-27T09:00:00+01:00"
-    assert owner.post(f"{url}check-in/").json()["status"] == "checked_in"
-    assert owner.post(f"{url}check-out/").json()["status"] == "completed"
-    again = owner.post(f"{url}check-out/")
+    early = owner.post(f"{url}check-in/")
+    assert early.status_code == 409 and problem(early)["code"] == "check_in_not_open"
+    with time_machine.travel(at(FRIDAY, "08:50"), tick=False):
+        assert owner.post(f"{url}check-in/").json()["status"] == "checked_in"
+        assert owner.post(f"{url}check-out/").json()["status"] == "completed"
+        again = owner.post(f"{url}check-out/")
     assert again.status_code == 409 and problem(again)["code"] == "invalid_state"
+
+
+def test_check_in_after_the_end_is_refused_as_closed(owner, bay, van):
+    booking = book(bay, van, "08:00", "08:30")
+    with time_machine.travel(at(FRIDAY, "08:30"), tick=False):
+        late = owner.post(f"{BOOKINGS}{booking.reference}/check-in/")
+    assert late.status_code == 409 and problem(late)["code"] == "check_in_closed"
 
 
 def test_a_booking_is_cancelled_once(owner, bay, van):
