@@ -332,7 +332,7 @@ def test_every_decision_is_published_as_a_webhook_event_where_webhooks_exist(mon
         ("request.allocated", kept.reference), ("request.refused", lost.reference)]
 
 
-def test_the_vehicle_register_decides_zero_emission_over_the_declaration():
+def test_the_vehicle_register_decides_zero_emission_and_a_declaration_alone_does_not():
     from tests.access.factories import RegisteredVehicleFactory
 
     zone, (bay,) = a_zone_with_bays(1)
@@ -343,4 +343,5 @@ def test_the_vehicle_register_decides_zero_emission_over_the_declaration():
     for vehicle in (electric, diesel, unknown):
         a_request(zone, [bay], SATURDAY, vehicle=vehicle)
     entries = build_instance(zone=zone, day=SATURDAY).instance["requests"]
-    assert [e["zero_emission"] for e in entries] == [True, False, True]
+    # the unknown plate would be refused in a zero-emission-only window: never planned there
+    assert [e["zero_emission"] for e in entries] == [True, False, False]

@@ -272,7 +272,7 @@ def test_the_grid_form_shows_its_errors_next_to_the_fields(client_owner):
 
 def test_an_own_vehicle_can_be_chosen(client_owner, shop, bay):
     van = VehicleFactory(organisation=shop, length_m=Decimal("5.5"), zero_emission=True)
-    response = book_post(client_owner, bay, "12:00", vehicle=van.pk, vehicle_length_m="")
+    response = book_post(client_owner, bay, "08:00", vehicle=van.pk, vehicle_length_m="")
     assert response.status_code == 302
     assert Booking.objects.get(organisation=shop).vehicle == van
 

@@ -184,12 +184,22 @@ def test_the_allocation_instance_counts_real_minutes_from_midnight(change_day, b
         (seven, seven + 4 * 60, False), (seven + 4 * 60, seven + 11 * 60, True)]
 
 
+def electric_van():
+    """A van the register lists as electric: the late request lies in a zero-emission-only
+    window, which a declaration alone does not open."""
+    from tests.access.factories import RegisteredVehicleFactory
+
+    van = VehicleFactory(zero_emission=True)
+    RegisteredVehicleFactory(plate=van.plate, fuels=["Elektriciteit"], zero_emission=True)
+    return van
+
+
 def test_allocated_bookings_land_at_the_wall_times_requested(change_day, bay):
-    vans = [VehicleFactory(zero_emission=True) for _ in range(3)]
+    vans = [electric_van() for _ in range(3)]
     requests = [a_request(bay.zone, [bay], change_day, earliest="09:00", latest="10:00",
                           duration=30, vehicle=van) for van in vans]
     late = a_request(bay.zone, [bay], change_day, earliest="17:00", latest="18:00",
-                     duration=60, vehicle=VehicleFactory(zero_emission=True))
+                     duration=60, vehicle=electric_van())
     built = build_instance(zone=bay.zone, day=change_day)
     by_id = {r["id"]: r for r in built.instance["requests"]}
     assert by_id[requests[0].reference]["earliest_start"] == SEVEN[change_day] + 120
