@@ -35,7 +35,13 @@ def van():
 
 @pytest.fixture
 def e_van():
-    return VehicleFactory(length_m=Decimal("6"), zero_emission=True)
+    """A van the vehicle register lists as electric (a declaration alone opens no
+    zero-emission-only window)."""
+    from tests.access.factories import RegisteredVehicleFactory
+
+    van = VehicleFactory(length_m=Decimal("6"), zero_emission=True)
+    RegisteredVehicleFactory(plate=van.plate, fuels=["Elektriciteit"], zero_emission=True)
+    return van
 
 
 def book(bay, vehicle, start, end, **kwargs):
@@ -170,9 +176,9 @@ def test_a_bay_window_overrides_the_zone_windows_on_its_weekday(bay, van):
 def test_a_shop_may_book_for_an_unknown_vehicle_by_length(bay):
     shop = OrganisationFactory(kind="shop")
     booking = booking_create(bay=bay, organisation=shop, vehicle_length_m=Decimal("5.5"),
-                             zero_emission=True, start=at(FRIDAY, "12:00"),
-                             end=at(FRIDAY, "12:20"))
-    assert booking.vehicle is None and booking.zero_emission
+                             zero_emission=True, start=at(FRIDAY, "10:00"),
+                             end=at(FRIDAY, "10:20"))
+    assert booking.vehicle is None and booking.zero_emission  # recorded as declared
 
 
 def test_cancelling_frees_the_kerb_and_cannot_happen_twice(bay):
