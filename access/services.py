@@ -179,24 +179,23 @@ def stay_needs_zero_emission(*, bay: LoadingBay, start: dt.datetime, end: dt.dat
 NOT_SUBJECT_CATEGORIES = frozenset({"cargo_bike"})
 
 
-def booking_zero_emission(
-    *, bay: LoadingBay, plate: str, start: dt.datetime, end: dt.datetime, self_declared: bool,
-    category: str = "",
-) -> bool:
+def booking_zero_emission(*, bay: LoadingBay, start: dt.datetime, end: dt.datetime,
+                          facts) -> bool:
     """Whether a stay counts as zero-emission; called by the booking service under its lock.
 
-    A plate the register knows is judged by the register and exemptions, over
-    what the booker declared. A declaration never opens a zero-emission-only
-    window: there a vehicle needs a plate that the register or an exemption
-    clears (a cargo bike, which no such rule concerns, needs none); outside
-    one, an unknown plate keeps the declaration, for the record. A refused stay
-    says why; a day exemption is spent only for a stay that needs it.
+    `facts` are the booking's VehicleFacts (plate, category, the register's row, the
+    declaration). A plate the register knows is judged by the register and exemptions,
+    over what the booker declared. A declaration never opens a zero-emission-only
+    window: there a vehicle needs a plate that the register or an exemption clears (a
+    cargo bike, which no such rule concerns, needs none); outside one, an unknown plate
+    keeps the declaration, for the record. A refused stay says why; a day exemption is
+    spent only for a stay that needs it.
     """
+    plate, registered = facts.plate, facts.registered
+    self_declared, category = facts.declared_zero_emission, facts.category
     if category in NOT_SUBJECT_CATEGORIES:
         return True
     day = start.astimezone(localtime.LOCAL).date()
-    plate = normalise_plate(plate)
-    registered = RegisteredVehicle.objects.filter(plate=plate).first() if plate else None
     status = zero_emission_status(plate, bay.zone, day, registered=registered,
                                   lookup_register=False)
     if status.reason in (Reason.REGISTER_ZERO_EMISSION, Reason.LONG_TERM_EXEMPTION,

@@ -62,6 +62,7 @@ from .occupancy import BayDay
 from .quotas import held_minutes
 from .selectors import _earliest_bookable_minute, bay_days, grid_minutes, to_cm
 from .services import check_rules, new_reference
+from .vehicle_facts import vehicle_facts
 
 log = logging.getLogger(__name__)
 
@@ -605,15 +606,15 @@ class _Checker:
             raise errors.BayInactive()
         start = localtime.instant_at(self.day, minute)
         end = localtime.instant_at(self.day, minute + request.duration_minutes)
-        weight = request.vehicle.weight_kg if request.vehicle else None
-        check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=self.now)
+        # The request stored the register's length when it was submitted.
+        facts = vehicle_facts(vehicle=request.vehicle, length_m=request.vehicle_length_m,
+                              zero_emission=request.zero_emission)
+        check_rules(bay=bay, start=start, end=end, weight_kg=facts.mass_kg, now=self.now)
         length_cm = to_cm(request.vehicle_length_m)
-        plate = request.vehicle.plate if request.vehicle else ""
+        plate = facts.vehicle.plate if facts.vehicle else ""
         # As booking_create does: the register and exemptions judge a known plate.
         # May spend a day exemption, hence the savepoint around each book() call.
-        clean = booking_zero_emission(
-            bay=bay, plate=plate, start=start, end=end, self_declared=request.zero_emission,
-            category=request.vehicle.category if request.vehicle else "")
+        clean = booking_zero_emission(bay=bay, start=start, end=end, facts=facts)
         refusal = self.days[bay.pk].refusal(minute, minute + request.duration_minutes,
                                             length_cm, clean)
         if refusal is not None:

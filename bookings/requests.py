@@ -14,6 +14,7 @@ from . import errors
 from .models import Booking, BookingRequest
 from .selectors import bay_limits, to_cm
 from .services import new_reference
+from .vehicle_facts import vehicle_facts
 
 MAX_WEIGHT = 3
 
@@ -103,11 +104,10 @@ def _local(value: dt.datetime) -> dt.datetime:
 
 
 def _vehicle(vehicle, vehicle_length_m, zero_emission):
-    if vehicle is not None:
-        return vehicle.length_m, vehicle.zero_emission
-    if vehicle_length_m is None or zero_emission is None:
-        raise errors.RequestError(reason="vehicle_required")
-    return Decimal(str(vehicle_length_m)), bool(zero_emission)
+    """The length to plan with (the register's, for a plate it lists) and the declaration."""
+    facts = vehicle_facts(vehicle=vehicle, length_m=vehicle_length_m,
+                          zero_emission=zero_emission, error=errors.RequestError)
+    return facts.length_m, facts.declared_zero_emission
 
 
 def _check_window(zone, day, earliest, latest, preferred, duration_minutes):

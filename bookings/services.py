@@ -25,6 +25,7 @@ from .locking import lock_ids, lock_rows
 from .models import Booking
 from .quotas import check_quota
 from .selectors import bay_days, to_cm
+from .vehicle_facts import VehicleFacts, vehicle_facts
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -120,12 +121,12 @@ def booking_create(
     length and whether it is zero-emission.
     """
     start, end = _check_local_times(start, end)
-    length_m, clean, weight = _vehicle_facts(vehicle, vehicle_length_m, zero_emission)
+    facts = vehicle_facts(vehicle=vehicle, length_m=vehicle_length_m,
+                          zero_emission=zero_emission)
     now = now or localtime.now()
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
-            return _book(bay_id=bay.pk, start=start, end=end, vehicle=vehicle, length_m=length_m,
-                         weight=weight, self_declared_clean=clean, now=now,
+            return _book(bay_id=bay.pk, start=start, end=end, facts=facts, now=now,
                          organisation=organisation, channel=channel, booked_by=booked_by,
                          note=note)
         except _ReferenceTaken:
@@ -133,37 +134,23 @@ def booking_create(
     raise RuntimeError("Could not generate a unique booking reference.")
 
 
-def _book(*, bay_id, start, end, vehicle, length_m, weight, self_declared_clean, now,
-          **fields) -> Booking:
+def _book(*, bay_id, start, end, facts: VehicleFacts, now, **fields) -> Booking:
     """One attempt of booking_create, in one transaction."""
     with transaction.atomic():
         locked_at = time.monotonic()
         bay = _lock_bay(bay_id)
-        check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=now)
-        clean = booking_zero_emission(bay=bay, plate=vehicle.plate if vehicle else "",
-                                      start=start, end=end, self_declared=self_declared_clean,
-                                      category=vehicle.category if vehicle else "")
+        check_rules(bay=bay, start=start, end=end, weight_kg=facts.mass_kg, now=now)
+        clean = booking_zero_emission(bay=bay, start=start, end=end, facts=facts)
         # the rules version read with the lock is as current as reading it again
-        _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(length_m),
+        _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(facts.length_m),
                     zero_emission=clean, rules_max_age=time.monotonic() - locked_at)
-        _check_vehicle_free(vehicle=vehicle, start=start, end=end)
+        _check_vehicle_free(vehicle=facts.vehicle, start=start, end=end)
         check_quota(zone=bay.zone, organisation_id=fields["organisation"].pk, start=start,
                     end=end)
         return booking_events.booking_confirmed(_insert_booking(
-            bay=bay, vehicle=vehicle, start=start, end=end, vehicle_length_m=length_m,
-            zero_emission=clean, **fields,
+            bay=bay, vehicle=facts.vehicle, start=start, end=end,
+            vehicle_length_m=facts.length_m, zero_emission=clean, **fields,
         ))
-
-
-def _vehicle_facts(vehicle, vehicle_length_m, zero_emission):
-    if vehicle is not None:
-        return vehicle.length_m, vehicle.zero_emission, vehicle.weight_kg
-    if vehicle_length_m is None or zero_emission is None:
-        raise errors.BookingError(errors.BookingError.default_message, reason="vehicle_required")
-    length = Decimal(str(vehicle_length_m))
-    if length <= 0:
-        raise errors.VehicleTooLong()
-    return length, bool(zero_emission), None
 
 
 VEHICLE_EXCLUSION = "booking_vehicle_not_in_two_places"
@@ -223,17 +210,15 @@ def booking_reschedule(
         if current.status != Booking.Status.CONFIRMED:
             raise errors.InvalidState()
         bay = next(b for b in locked if b.pk == target_bay_id)
-        weight = current.vehicle.weight_kg if current.vehicle else None
-        check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=now)
+        facts = vehicle_facts(vehicle=current.vehicle, length_m=current.vehicle_length_m,
+                              zero_emission=current.zero_emission)
+        check_rules(bay=bay, start=start, end=end, weight_kg=facts.mass_kg, now=now)
         _check_fits(
             bay=bay,
             start=start,
             end=end,
-            length_cm=to_cm(current.vehicle_length_m),
-            zero_emission=booking_zero_emission(
-                bay=bay, plate=current.plate, start=start, end=end,
-                self_declared=current.zero_emission,
-                category=current.vehicle.category if current.vehicle else ""),
+            length_cm=to_cm(facts.length_m),
+            zero_emission=booking_zero_emission(bay=bay, start=start, end=end, facts=facts),
             exclude_booking_id=current.pk,
         )
         _check_vehicle_free(

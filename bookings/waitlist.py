@@ -25,6 +25,7 @@ from . import errors
 from .locking import lock_rows
 from .models import Booking, WaitlistEntry
 from .selectors import bay_days, to_cm
+from .vehicle_facts import vehicle_facts
 
 
 class RoomAvailable(errors.BookingError):
@@ -55,10 +56,11 @@ def waitlist_join(
     now: dt.datetime | None = None,
 ) -> WaitlistEntry:
     """Join the line for a time that is full; refused when there is room or waiting cannot help."""
-    from .services import _check_local_times, _lock_bay, _vehicle_facts, check_rules
+    from .services import _check_local_times, _lock_bay, check_rules
 
     start, end = _check_local_times(start, end)
-    length_m, clean, weight = _vehicle_facts(vehicle, vehicle_length_m, zero_emission)
+    facts = vehicle_facts(vehicle=vehicle, length_m=vehicle_length_m, zero_emission=zero_emission)
+    length_m, clean, weight = facts.length_m, facts.declared_zero_emission, facts.mass_kg
     now = now or localtime.now()
     with transaction.atomic():
         bay = _lock_bay(bay.pk)
