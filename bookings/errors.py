@@ -103,11 +103,12 @@ class InvalidState(BookingError):
 
 class CheckInNotOpen(BookingError):
     code = "check_in_not_open"
-    default_message = _("Check-in opens %(minutes)s minutes before the booking starts.")
+    default_message = _("Check-in has not opened yet for this booking.")
     http_status = 409
 
     def __init__(self, *, minutes: int, **details):
-        super().__init__(self.default_message % {"minutes": minutes}, minutes=minutes, **details)
+        message = _("Check-in opens %(minutes)s minutes before the booking starts.")
+        super().__init__(message % {"minutes": minutes}, minutes=minutes, **details)
 
 
 class CheckInClosed(BookingError):

@@ -78,7 +78,12 @@ def van(carrier):
 
 @pytest.fixture
 def e_van(carrier):
-    return VehicleFactory(organisation=carrier, length_m=Decimal("6"), zero_emission=True)
+    """Electric by the vehicle register, so zero-emission-only windows are open to it."""
+    from tests.access.factories import RegisteredVehicleFactory
+
+    van = VehicleFactory(organisation=carrier, length_m=Decimal("6"), zero_emission=True)
+    RegisteredVehicleFactory(plate=van.plate, fuels=["Elektriciteit"], zero_emission=True)
+    return van
 
 
 def booking_body(bay, vehicle, start="08:00", end="08:30", day=FRIDAY) -> dict:

@@ -65,6 +65,11 @@ class Cast:
         return booking_create(bay=self.bay, organisation=self.carrier, vehicle=self.van,
                               start=at(FRIDAY, start), end=at(FRIDAY, end))
 
+    def at_the_kerb(self, booking):
+        """Move the clock inside the booking's check-in window."""
+        self.time_machine.move_to(at(FRIDAY, "07:55"), tick=False)
+        return booking
+
     def enforcer(self):
         municipality = Organisation.objects.create(
             name="Handhaving", slug="handhaving", kind=Organisation.Kind.MUNICIPALITY,
@@ -97,8 +102,13 @@ def _booking_action(cast):
     return Post(params={"reference": cast.booking().reference})
 
 
+def _check_in(cast):
+    return Post(params={"reference": cast.at_the_kerb(cast.booking()).reference})
+
+
 def _checked_in(cast):
-    return Post(params={"reference": booking_check_in(booking=cast.booking()).reference})
+    booking = cast.at_the_kerb(cast.booking())
+    return Post(params={"reference": booking_check_in(booking=booking).reference})
 
 
 def _reschedule(cast):
@@ -108,7 +118,8 @@ def _reschedule(cast):
 
 
 def _enforcement_check_in(cast):
-    return Post(params={"reference": cast.booking().reference}, client=cast.enforcer())
+    return Post(params={"reference": cast.at_the_kerb(cast.booking()).reference},
+                client=cast.enforcer())
 
 
 def _enforcement_no_show(cast):
@@ -202,7 +213,7 @@ SCENARIOS = {
                                            other_body=booking_body(cast.bay, cast.van,
                                                                    "09:00", "09:30")),
     "/api/v1/bookings/{reference}/cancel/": _booking_action,
-    "/api/v1/bookings/{reference}/check-in/": _booking_action,
+    "/api/v1/bookings/{reference}/check-in/": _check_in,
     "/api/v1/bookings/{reference}/check-out/": _checked_in,
     "/api/v1/bookings/{reference}/reschedule/": _reschedule,
     "/api/v1/enforcement/bookings/{reference}/check-in": _enforcement_check_in,
@@ -287,7 +298,7 @@ def test_the_schema_offers_the_key_on_every_post():
 def test_a_caller_without_an_organisation_is_told_that_keys_need_one(cast):
     """A staff member's own session may check in for enforcement, but has no organisation
     to keep a key for: the key is refused and nothing is done."""
-    booking = cast.booking()
+    booking = cast.at_the_kerb(cast.booking())
     staff = APIClient()
     staff.force_authenticate(UserFactory(is_staff=True))
     url = f"/api/v1/enforcement/bookings/{booking.reference}/check-in"
