@@ -126,3 +126,20 @@ def _pickups(day: dt.date) -> int:
         )
         created += made
     return created
+
+
+def plan(*, today: dt.date, seconds: int = 2, log=print) -> None:
+    """Plan the demo day of every waste collector now, so the run sheets have routes."""
+    from .models import PlanningRun
+    from .services.planning import planning_run_execute
+
+    day = demo_day(today)
+    for collector in Organisation.objects.filter(kind=Organisation.Kind.WASTE_COLLECTOR):
+        if PlanningRun.objects.filter(collector=collector, day=day,
+                                      status=PlanningRun.Status.APPLIED).exists():
+            continue
+        # Created directly and run here, not through the task queue: no worker is needed.
+        run = PlanningRun.objects.create(collector=collector, day=day,
+                                         time_limit_seconds=seconds)
+        status = planning_run_execute(run_id=run.pk)
+        log(f"Planned {collector.name} for {day}: {status}.")

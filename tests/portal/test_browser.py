@@ -5,9 +5,7 @@ They skip when Debian's chromium is absent, unless VENSTER_REQUIRE_BROWSER=1
 """
 
 import datetime as dt
-import os
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -17,36 +15,7 @@ from organisations.models import Organisation
 from places import localtime
 from tests.factories import BayFactory, MembershipFactory, OrganisationFactory, UserFactory
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def require_chromium(path: str = CHROMIUM) -> None:
-    """Skip without Chromium, or fail when the run requires it (VENSTER_REQUIRE_BROWSER=1)."""
-    if Path(path).exists():
-        return
-    reason = f"Chromium is not installed at {path} (apt-get install chromium)."
-    if os.environ.get("VENSTER_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"VENSTER_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    require_chromium()
-    # The sync API runs an event loop in this thread; the test's own ORM calls are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

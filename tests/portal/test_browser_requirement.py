@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.portal.test_browser import require_chromium
+from tests.browser.launch import require_chromium
 
 
 def test_a_missing_chromium_skips_the_browser_tests(monkeypatch):
