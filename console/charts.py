@@ -31,10 +31,25 @@ def bar_chart(points: list[tuple[str, float]], *, title: str, height: int = 160)
     return mark_safe("".join(str(part) for part in parts))
 
 
-def heat_colour(percent: float) -> str:
+def heat_rgb(percent: float) -> tuple[int, int, int]:
     """White at 0 %, the brand green at 100 %, for a heatmap cell's background."""
     share = max(0.0, min(1.0, (percent or 0) / 100))
-    red = round(255 - share * (255 - 11))
-    green = round(255 - share * (255 - 93))
-    blue = round(255 - share * (255 - 59))
-    return escape(f"rgb({red},{green},{blue})")
+    return (round(255 - share * (255 - 11)), round(255 - share * (255 - 93)),
+            round(255 - share * (255 - 59)))
+
+
+def heat_colour(percent: float) -> str:
+    return escape("rgb({},{},{})".format(*heat_rgb(percent)))
+
+
+def heat_ink(percent: float) -> str:
+    """Black or white text, whichever contrasts more with the cell (WCAG relative luminance)."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(c) for c in heat_rgb(percent))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    on_black, on_white = (luminance + 0.05) / 0.05, 1.05 / (luminance + 0.05)
+    return "#000" if on_black >= on_white else "#fff"

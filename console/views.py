@@ -300,7 +300,8 @@ def dashboard(request):
                              title=str(per_day.title))
     # Colour relative to the busiest cell, so a quiet period still shows its pattern.
     peak = max((cell for row in data.tables["utilisation"].rows for cell in row[1:]), default=0)
-    heat = [[(cell, charts.heat_colour(100 * cell / peak if peak else 0)) for cell in row[1:]]
+    heat = [[(cell, charts.heat_colour(100 * cell / peak if peak else 0),
+              charts.heat_ink(100 * cell / peak if peak else 0)) for cell in row[1:]]
             for row in data.tables["utilisation"].rows]
     return render(request, "console/dashboard.html", {
         "form": form, "data": data, "chart": chart, "municipality": municipality,

@@ -17,6 +17,21 @@ from .services.bundling import bundling_report
 
 
 @login_required
+def route_list(request):
+    """A waste collector's home: its applied routes from yesterday on, each with its sheet."""
+    organisation = organisation_of(request.user)
+    if organisation is None or organisation.kind != Organisation.Kind.WASTE_COLLECTOR:
+        raise PermissionDenied
+    since = localtime.now().date() - dt.timedelta(days=1)
+    routes = (PlannedRoute.objects
+              .filter(run__collector=organisation, run__status=PlanningRun.Status.APPLIED,
+                      run__day__gte=since)
+              .select_related("run", "vehicle__vehicle", "depot")
+              .order_by("run__day", "start")[:100])
+    return render(request, "hubs/routes.html", {"routes": routes})
+
+
+@login_required
 def run_sheet(request, pk: int):
     """One route for the driver: stops in order with times, kerb bookings and a map."""
     route = get_object_or_404(

@@ -27,4 +27,6 @@ urlpatterns = [
     path("pickups/<int:pk>/cancel/", views.PickupCancelView.as_view(), name="pickup_cancel"),
     path("notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("api-keys/", views.ApiKeysView.as_view(), name="api_keys"),
+    path("api-keys/<str:pk>/revoke/", views.ApiKeyRevokeView.as_view(), name="api_key_revoke"),
+    path("docks/", views.DockReservationsView.as_view(), name="docks"),
 ]

@@ -13,15 +13,25 @@ from .booking import (
 )
 from .pickups import PickupCancelView, PickupsView
 from .requests import RequestsView, RequestWithdrawView
-from .shop import ApiKeysView, HomeView, MapView, NotificationsView, ProfileView
+from .shop import (
+    ApiKeyRevokeView,
+    ApiKeysView,
+    DockReservationsView,
+    HomeView,
+    MapView,
+    NotificationsView,
+    ProfileView,
+)
 
 __all__ = [
+    "ApiKeyRevokeView",
     "ApiKeysView",
     "BookView",
     "BookingCancelView",
     "BookingDetailView",
     "BookingListView",
     "BookingRescheduleView",
+    "DockReservationsView",
     "GridView",
     "HomeView",
     "MapView",

@@ -7,6 +7,7 @@ import datetime as dt
 import segno
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from bookings.models import Booking, BookingSeries
 from places import localtime
 
 from .. import forms, selectors, services
-from .base import PortalView, today
+from .base import ConfirmedActionView, PortalView, today, when
 
 # --- Finding and booking a slot ---------------------------------------------------------
 
@@ -178,16 +179,28 @@ class BookingDetailView(BookingMixin, PortalView):
         return response
 
 
-class BookingCancelView(BookingMixin, PortalView):
-    def post(self, request, reference):
-        booking = self.booking(reference)
+class BookingCancelView(BookingMixin, ConfirmedActionView):
+    def subject(self, reference):
+        return self.booking(reference)
+
+    def confirmation(self, booking):
+        return (
+            _("Cancel booking %(reference)s?") % {"reference": booking.reference},
+            _("%(bay)s, %(when)s. The bay is freed for others; this cannot be undone.")
+            % {"bay": booking.bay, "when": when(booking.start, booking.end)},
+            _("Yes, cancel the booking"),
+            reverse("portal:booking", args=[booking.reference]),
+        )
+
+    def act(self, booking):
         try:
             services.cancel(booking=booking)
         except errors.BookingError as exc:
-            messages.error(request, exc.message)
+            messages.error(self.request, exc.message)
         else:
             messages.success(
-                request, _("Booking %(reference)s is cancelled.") % {"reference": booking.reference}
+                self.request,
+                _("Booking %(reference)s is cancelled.") % {"reference": booking.reference},
             )
         return redirect("portal:booking", booking.reference)
 

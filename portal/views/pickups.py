@@ -6,13 +6,15 @@ import datetime as dt
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from hubs.models import PickupRequest
 from hubs.services import PickupError, pickup_request_cancel, pickup_request_create
 
 from .. import forms, services
-from .base import PortalView, today
+from .base import ConfirmedActionView, PortalView, today
 
 # --- Waste and recycling pickups --------------------------------------------------------
 
@@ -60,13 +62,24 @@ class PickupsView(PortalView):
         return redirect("portal:pickups")
 
 
-class PickupCancelView(PortalView):
-    def post(self, request, pk):
-        pickup = get_object_or_404(PickupRequest, organisation=self.organisation, pk=pk)
+class PickupCancelView(ConfirmedActionView):
+    def subject(self, pk):
+        return get_object_or_404(PickupRequest, organisation=self.organisation, pk=pk)
+
+    def confirmation(self, pickup):
+        return (
+            _("Cancel the pickup of %(stream)s on %(day)s?")
+            % {"stream": pickup.get_stream_display(), "day": date_format(pickup.day, "l j F")},
+            _("The collector will not come for it; this cannot be undone."),
+            _("Yes, cancel the pickup"),
+            reverse("portal:pickups"),
+        )
+
+    def act(self, pickup):
         try:
             pickup_request_cancel(pickup=pickup)
         except PickupError as exc:
-            messages.error(request, exc.message)
+            messages.error(self.request, exc.message)
         else:
-            messages.success(request, _("The pickup is cancelled."))
+            messages.success(self.request, _("The pickup is cancelled."))
         return redirect("portal:pickups")

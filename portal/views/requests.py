@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bookings import errors
@@ -13,7 +14,7 @@ from bookings.models import Booking, BookingRequest
 from bookings.requests import request_submit, request_withdraw
 
 from .. import forms, services
-from .base import PortalView, today
+from .base import ConfirmedActionView, PortalView, today
 
 # --- Booking requests for the batch allocation ------------------------------------------
 
@@ -81,17 +82,26 @@ class RequestsView(PortalView):
         return redirect("portal:requests")
 
 
-class RequestWithdrawView(PortalView):
-    def post(self, request, reference):
-        booking_request = get_object_or_404(
+class RequestWithdrawView(ConfirmedActionView):
+    def subject(self, reference):
+        return get_object_or_404(
             BookingRequest, organisation=self.organisation, reference=reference
         )
+
+    def confirmation(self, booking_request):
+        return (
+            _("Withdraw request %(reference)s?") % {"reference": booking_request.reference},
+            _("It leaves the batch allocation and gets no bay; this cannot be undone."),
+            _("Yes, withdraw the request"),
+            reverse("portal:requests"),
+        )
+
+    def act(self, booking_request):
         try:
             request_withdraw(request=booking_request)
         except errors.BookingError as exc:
-            messages.error(request, exc.message)
+            messages.error(self.request, exc.message)
         else:
-            messages.success(
-                request, _("Request %(reference)s is withdrawn.") % {"reference": reference}
-            )
+            messages.success(self.request, _("Request %(reference)s is withdrawn.")
+                             % {"reference": booking_request.reference})
         return redirect("portal:requests")

@@ -3,27 +3,44 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from api.models import OrganisationAPIKey
 from api.services import api_key_create, api_key_revoke
 from bookings.models import Booking
+from hubs.models import DockReservation
 from notifications.models import Notification
 from places import localtime
 
 from .. import forms, selectors
-from .base import PortalView, activate_language, today
+from .base import ConfirmedActionView, PortalView, activate_language, today
 
 
 class HomeView(PortalView):
+    """A shop's or a carrier's overview: the next bookings (and a carrier's dock slots)."""
+
     def get(self, request):
         now = localtime.now()
         upcoming = Booking.objects.filter(
             organisation=self.organisation, end__gte=now, status__in=Booking.OCCUPYING
         ).select_related("bay")[:5]
-        return self.render("home.html", upcoming=upcoming)
+        docks = upcoming_docks(self.organisation)[:5]
+        return self.render("home.html", upcoming=upcoming, docks=docks)
+
+
+def upcoming_docks(organisation):
+    return (DockReservation.objects.filter(organisation=organisation, end__gte=localtime.now())
+            .select_related("hub", "door").order_by("start"))
+
+
+class DockReservationsView(PortalView):
+    """A carrier's dock reservations at the hubs (made through the API), from now on."""
+
+    def get(self, request):
+        return self.render("docks.html", docks=upcoming_docks(self.organisation)[:100])
 
 
 def map_data(organisation, near=(), *, pick=False) -> dict:
@@ -112,12 +129,6 @@ class ApiKeysView(PortalView):
         return response
 
     def post(self, request):
-        if "revoke" in request.POST:
-            if api_key_revoke(organisation=self.organisation, key_id=request.POST["revoke"]):
-                messages.success(request, _("The key is revoked."))
-            else:
-                messages.error(request, _("There is no such key."))
-            return redirect("portal:api_keys")
         form = forms.ApiKeyForm(request.POST)
         if not form.is_valid():
             return self._page(form, status=422)
@@ -128,3 +139,23 @@ class ApiKeysView(PortalView):
         response = self._page(forms.ApiKeyForm(), new_key=secret)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class ApiKeyRevokeView(ConfirmedActionView):
+    def subject(self, pk):
+        return get_object_or_404(OrganisationAPIKey, organisation=self.organisation, pk=pk,
+                                 revoked=False)
+
+    def confirmation(self, key):
+        return (
+            _("Revoke the key %(name)s?") % {"name": key.name},
+            _("Whatever uses the key starting with %(prefix)s stops working at once; "
+              "this cannot be undone.") % {"prefix": key.prefix},
+            _("Yes, revoke the key"),
+            reverse("portal:api_keys"),
+        )
+
+    def act(self, key):
+        api_key_revoke(organisation=self.organisation, key_id=key.pk)
+        messages.success(self.request, _("The key is revoked."))
+        return redirect("portal:api_keys")

@@ -45,12 +45,13 @@ PAGES = {
     "anonymous": ["home", "login", "password_reset", "password_reset_done",
                   "password_reset_confirm", "password_reset_complete"],
     "winkel": ["home", *SHOP_PAGES, "portal:pickups"],
-    "vervoerder": ["home", *SHOP_PAGES],
-    "inzamelaar": ["home", "hubs:run-sheet", "hubs:bundling-report"],
+    "vervoerder": ["home", *SHOP_PAGES, "portal:docks"],
+    "inzamelaar": ["home", "hubs:routes", "hubs:run-sheet", "hubs:bundling-report"],
     "gemeente": ["home", *MUNICIPAL_PAGES],
     "beheer-gouda": ["home", *MUNICIPAL_PAGES],
     "handhaver": ["home", "enforcement:page"],
 }
+MUNICIPAL_PAGES.append("enforcement:page")
 
 # URLs that are nobody's page to walk, and why.
 NOT_WALKED = {

@@ -65,8 +65,9 @@ def _shop_things(things, organisation, user, today: dt.date) -> None:
         zero_emission=True,
     )
     things["series"] = result.series
-    things["booking"] = Booking.objects.filter(organisation=organisation, series__isnull=False,
-                                               status__in=Booking.OCCUPYING).first()
+    things["booking"] = (Booking.objects.filter(organisation=organisation,
+                                                status__in=Booking.OCCUPYING)
+                         .order_by("-series", "start").first())
     request_submit(
         organisation=organisation, zone=bay.zone, bays=[bay], duration_minutes=30,
         earliest_start=localtime.make_local(day, dt.time(8)),

@@ -57,7 +57,7 @@ def tomorrow() -> dt.date:
 def test_a_shopkeeper_finds_a_slot_books_it_sees_it_and_cancels_it(page, shop_world):
     shop, bay = shop_world
     sign_in(page)
-    page.click("nav.portal >> text=Book a slot")
+    page.click("nav.section >> text=Book a slot")
     page.fill("#id_day", tomorrow().isoformat())
     page.fill("#id_vehicle_length_m", "6")
     page.select_option("#id_duration", "30")
@@ -73,11 +73,16 @@ def test_a_shopkeeper_finds_a_slot_books_it_sees_it_and_cancels_it(page, shop_wo
     assert page.locator("#booking-status").inner_text() == "Confirmed"
     assert page.locator(".qr svg").count() == 1
 
-    page.click("nav.portal >> text=My bookings")
+    page.click("nav.section >> text=My bookings")
     upcoming = page.locator("#upcoming")
     assert booking.reference in upcoming.inner_text()
     upcoming.locator(f"text={booking.reference}").click()
     page.click("#cancel-booking")
+    # One click only asks; the booking stands until the question is answered.
+    page.wait_for_selector("#confirm-action")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    page.click("#confirm-action")
     page.wait_for_selector("text=is cancelled")
     assert page.locator("#booking-status").inner_text() == "Cancelled"
     booking.refresh_from_db()
@@ -91,7 +96,7 @@ def test_a_shopkeeper_finds_a_slot_books_it_sees_it_and_cancels_it(page, shop_wo
 def test_a_shopkeeper_requests_a_waste_pickup(page, shop_world):
     shop, _bay = shop_world
     sign_in(page)
-    page.click("nav.portal >> text=Waste pickups")
+    page.click("nav.section >> text=Waste pickups")
     page.select_option("#id_stream", "glass")
     page.fill("#id_volume_litres", "120")
     page.fill("#id_day", tomorrow().isoformat())
@@ -109,7 +114,7 @@ def test_the_bay_map_page_lists_the_bays_even_without_map_tiles(page, shop_world
     # No network in the test: tiles fail, the list stays.
     page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
     sign_in(page)
-    page.click("nav.portal >> text=Bays nearby")
+    page.click("nav.section >> text=Bays nearby")
     assert bay.code in page.locator("#bay-list").inner_text()
     page.wait_for_function("document.getElementById('map-status').textContent.length > 0")
 
@@ -117,7 +122,7 @@ def test_the_bay_map_page_lists_the_bays_even_without_map_tiles(page, shop_world
 def test_every_page_fits_a_360_pixel_phone_without_sideways_scrolling(page, shop_world):
     shop, _bay = shop_world
     sign_in(page)
-    page.click("nav.portal >> text=Waste pickups")
+    page.click("nav.section >> text=Waste pickups")
     page.fill("#id_day", tomorrow().isoformat())
     page.click("#pickup-form button[type=submit]")
     page.wait_for_selector("#pickups")
@@ -137,7 +142,7 @@ def test_a_shopkeeper_sets_the_shops_point_on_the_map_and_saves_the_profile(page
     shop, _bay = shop_world
     page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
     sign_in(page)
-    page.click("nav.portal >> text=Shop profile")
+    page.click("nav.section >> text=Shop profile")
     before = page.input_value("#id_latitude")
     page.locator("#map").click(position={"x": 200, "y": 150})  # clear of the zoom buttons
     assert page.input_value("#id_latitude") != before

@@ -81,7 +81,8 @@ def test_a_shopkeeper_cannot_see_or_change_another_shops_booking(client_stranger
                                     organisation_of(owner))
     ref = booking.reference
     assert client_stranger.get(f"/portal/bookings/{ref}/").status_code == 404
-    assert client_stranger.post(f"/portal/bookings/{ref}/cancel/").status_code == 404
+    assert client_stranger.get(f"/portal/bookings/{ref}/cancel/").status_code == 404
+    assert client_stranger.post(f"/portal/bookings/{ref}/cancel/", CONFIRMED).status_code == 404
     assert client_stranger.post(f"/portal/bookings/{ref}/reschedule/", {}).status_code == 404
     assert ref not in client_stranger.get("/portal/bookings/").content.decode()
     booking.refresh_from_db()
@@ -93,16 +94,17 @@ def test_a_shopkeeper_cannot_touch_another_shops_requests_pickups_series_or_keys
 ):
     client_owner.post("/portal/pickups/", pickup_form())
     pickup = PickupRequest.objects.get(organisation=shop)
-    assert client_stranger.post(f"/portal/pickups/{pickup.pk}/cancel/").status_code == 404
+    cancel = f"/portal/pickups/{pickup.pk}/cancel/"
+    assert client_stranger.post(cancel, CONFIRMED).status_code == 404
     series = BookingSeries.objects.create(
         organisation=shop, bay=bay, vehicle_length_m=6, zero_emission=False, weekdays=[4],
         start_time=dt.time(8), duration_minutes=30, first_day=FRIDAY, until=FRIDAY,
     )
     assert client_stranger.get(f"/portal/recurring/{series.pk}/").status_code == 404
-    assert client_stranger.post("/portal/requests/RNOPE/withdraw/").status_code == 404
+    assert client_stranger.post("/portal/requests/RNOPE/withdraw/", CONFIRMED).status_code == 404
     client_owner.post("/portal/api-keys/", {"name": "till"})
     key = OrganisationAPIKey.objects.get(organisation=shop)
-    client_stranger.post("/portal/api-keys/", {"revoke": key.pk})
+    assert client_stranger.post(f"/portal/api-keys/{key.pk}/revoke/", CONFIRMED).status_code == 404
     key.refresh_from_db()
     assert not key.revoked
     Notification.objects.create(organisation=shop, kind="booking.confirmed", title="Ours only")
@@ -308,14 +310,15 @@ def test_a_booking_page_shows_status_reference_and_a_qr_code(client_owner, shop,
 def test_cancelling_a_booking_frees_the_bay_and_says_so(client_owner, shop, bay):
     book_post(client_owner, bay, "08:00")
     booking = Booking.objects.get(organisation=shop)
-    response = client_owner.post(f"/portal/bookings/{booking.reference}/cancel/")
+    response = client_owner.post(f"/portal/bookings/{booking.reference}/cancel/", CONFIRMED)
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
     assert Notification.objects.filter(
         organisation=shop, kind=Notification.Kind.BOOKING_CANCELLED
     ).exists()
-    again = client_owner.post(f"/portal/bookings/{booking.reference}/cancel/", follow=True)
+    again = client_owner.post(f"/portal/bookings/{booking.reference}/cancel/", CONFIRMED,
+                              follow=True)
     assert "cannot change from its current status" in again.content.decode()
 
 
@@ -400,7 +403,7 @@ def test_a_request_is_submitted_listed_and_withdrawn(client_owner, shop, bay):
     assert request.channel == Booking.Channel.PORTAL
     page = client_owner.get("/portal/requests/").content.decode()
     assert request.reference in page and "Pending" in page
-    client_owner.post(f"/portal/requests/{request.reference}/withdraw/")
+    client_owner.post(f"/portal/requests/{request.reference}/withdraw/", CONFIRMED)
     request.refresh_from_db()
     assert request.status == BookingRequest.Status.WITHDRAWN
 
@@ -479,7 +482,7 @@ def test_a_pickup_refusal_is_shown_next_to_its_field(client_owner, shop):
 def test_a_pickup_can_be_cancelled(client_owner, shop):
     client_owner.post("/portal/pickups/", pickup_form())
     pickup = PickupRequest.objects.get(organisation=shop)
-    client_owner.post(f"/portal/pickups/{pickup.pk}/cancel/")
+    client_owner.post(f"/portal/pickups/{pickup.pk}/cancel/", CONFIRMED)
     pickup.refresh_from_db()
     assert pickup.status == PickupRequest.Status.CANCELLED
 
@@ -553,3 +556,32 @@ def test_a_forged_slot_past_midnight_is_refused_not_moved_to_the_next_day(client
     response = book_post(client_owner, bay, "25:00")
     assert response.status_code == 409
     assert not Booking.objects.filter(organisation=shop).exists()
+
+
+CONFIRMED = {"confirmed": "yes"}
+
+
+def test_cancelling_a_booking_asks_first_and_an_unconfirmed_post_changes_nothing(
+    client_owner, shop, bay
+):
+    book_post(client_owner, bay, "08:00")
+    booking = Booking.objects.get(organisation=shop)
+    url = f"/portal/bookings/{booking.reference}/cancel/"
+    asked = client_owner.get(url).content.decode()
+    assert f"Cancel booking {booking.reference}?" in asked and 'name="confirmed"' in asked
+    assert client_owner.post(url).status_code == 200  # the question again, nothing done
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_revoking_an_api_key_asks_first_then_revokes_it(client_owner, shop):
+    client_owner.post("/portal/api-keys/", {"name": "till"})
+    key = OrganisationAPIKey.objects.get(organisation=shop)
+    url = f"/portal/api-keys/{key.pk}/revoke/"
+    assert "Revoke the key till?" in client_owner.get(url).content.decode()
+    client_owner.post(url)
+    key.refresh_from_db()
+    assert not key.revoked
+    assert client_owner.post(url, CONFIRMED).status_code == 302
+    key.refresh_from_db()
+    assert key.revoked

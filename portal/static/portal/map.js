@@ -20,9 +20,24 @@
     L.circleMarker(data.shop, { radius: 9, color: "#0b5d3b", fillOpacity: 0.9 }).addTo(map).bindPopup(data.shopName);
     points.push(data.shop);
   }
+  var markers = {};
   data.bays.forEach(function (bay) {
-    L.marker([bay.lat, bay.lon], { title: bay.code, alt: bay.code }).addTo(map).bindPopup(bay.label);
+    markers[bay.code] = L.marker([bay.lat, bay.lon], { title: bay.code, alt: bay.code })
+      .addTo(map).bindPopup(bay.label);
     points.push([bay.lat, bay.lon]);
+  });
+  // The list's bay codes become buttons that show the bay on the map: a keyboard
+  // (Enter or Space) reaches every bay without pointing at a marker.
+  document.querySelectorAll("button.show-bay").forEach(function (button) {
+    var marker = markers[button.dataset.bay];
+    if (!marker) return;
+    button.hidden = false;
+    button.nextElementSibling.hidden = true;
+    button.addEventListener("click", function () {
+      map.setView(marker.getLatLng(), Math.max(map.getZoom(), 17));
+      marker.openPopup();
+      if (status) status.textContent = button.dataset.bay + ": " + marker.getPopup().getContent();
+    });
   });
   if (points.length) map.fitBounds(points, { padding: [30, 30], maxZoom: 17 });
   else map.setView([52.158, 4.492], 15);
