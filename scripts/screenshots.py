@@ -1,11 +1,13 @@
-"""Screenshots of the shop portal's main pages, at a phone's and a desktop's width.
+"""Screenshots of each role's main pages, at a phone's (360 px) and a desktop's width.
 
     python scripts/screenshots.py            # writes docs/screenshots/*.png
 
-Loads the Leiden demo into a fresh SQLite database in a temporary folder,
-runs the development server on a free port, signs in as the demo shop
-`winkel` and photographs the pages with Debian's Chromium (no browser is
-downloaded). Set CHROMIUM to use another Chromium binary.
+Loads the Leiden demo with a planned collector's day (`load_demo --plan`) into a
+fresh SQLite database in a temporary folder, runs the development server on a
+free port, signs in as the demo shop `winkel`, the collector `inzamelaar`, the
+municipal admin `gemeente` and the officer `handhaver`, and photographs their
+pages in Dutch with Debian's Chromium (no browser is downloaded). Set CHROMIUM
+to use another Chromium binary.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def run_server(var_dir: str, port: int) -> subprocess.Popen:
     env.pop("DATABASE_URL", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "load_demo"], env=env, check=True, cwd=ROOT,
+    subprocess.run([*manage, "load_demo", "--plan"], env=env, check=True, cwd=ROOT,
                    stdout=subprocess.DEVNULL)
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env, cwd=ROOT,
@@ -59,14 +61,35 @@ def run_server(var_dir: str, port: int) -> subprocess.Popen:
     raise RuntimeError("The development server did not start.")
 
 
-def pages(base: str) -> dict[str, str]:
+def pages(base: str) -> dict[str, dict[str, str]]:
+    """By demo user: the name of each picture and the page it shows."""
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
     return {
-        "grid": f"{base}/portal/book/?day={tomorrow}&vehicle_length_m=6&duration=30",
-        "my-bookings": f"{base}/portal/bookings/",
-        "map": f"{base}/portal/map/",
-        "pickups": f"{base}/portal/pickups/",
+        "winkel": {
+            "grid": f"{base}/portal/book/?day={tomorrow}&vehicle_length_m=6&duration=30",
+            "my-bookings": f"{base}/portal/bookings/",
+            "map": f"{base}/portal/map/",
+            "pickups": f"{base}/portal/pickups/",
+        },
+        "inzamelaar": {"run-sheets": f"{base}/hubs/routes/", "run-sheet": "first-run-sheet"},
+        "gemeente": {"console": f"{base}/console/",
+                     "console-windows": "first-zone-windows"},
+        "handhaver": {"enforcement": f"{base}/enforcement/"},
     }
+
+
+def follow(page, base: str, url: str) -> str:
+    """A page reached through the one before it: the first run sheet, a zone's windows."""
+    link = {"first-run-sheet": "#routes a", "first-zone-windows": "main table a"}.get(url)
+    return base + page.locator(link).first.get_attribute("href") if link else url
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "venster-demo")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
 
 
 def request_a_pickup(page, base: str) -> None:
@@ -86,25 +109,25 @@ def shoot(base: str) -> list[Path]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for size_name, (width, height) in WIDTHS.items():
-            page = browser.new_page(viewport={"width": width, "height": height},
-                                    locale="nl-NL")
-            page.goto(f"{base}/accounts/login/")
-            path = OUT / f"sign-in-{size_name}.png"
-            page.screenshot(path=str(path), full_page=True)
-            written.append(path)
-            page.fill("#id_username", "winkel")
-            page.fill("#id_password", "venster-demo")
-            page.click("main button[type=submit]")
-            page.wait_for_url("**/portal/")
-            if size_name == "phone":
-                request_a_pickup(page, base)
-            for name, url in pages(base).items():
-                page.goto(url)
-                page.wait_for_timeout(700 if name == "map" else 100)
-                path = OUT / f"{name}-{size_name}.png"
-                page.screenshot(path=str(path), full_page=True)
-                written.append(path)
-            page.close()
+            for username, shots in pages(base).items():
+                context = browser.new_context(viewport={"width": width, "height": height},
+                                              locale="nl-NL")
+                page = context.new_page()
+                if username == "winkel":
+                    page.goto(f"{base}/accounts/login/")
+                    path = OUT / f"sign-in-{size_name}.png"
+                    page.screenshot(path=str(path), full_page=True)
+                    written.append(path)
+                sign_in(page, base, username)
+                if username == "winkel" and size_name == "phone":
+                    request_a_pickup(page, base)
+                for name, url in shots.items():
+                    page.goto(follow(page, base, url))
+                    page.wait_for_timeout(700 if name == "map" else 100)
+                    path = OUT / f"{name}-{size_name}.png"
+                    page.screenshot(path=str(path), full_page=True)
+                    written.append(path)
+                context.close()
         browser.close()
     return written
 

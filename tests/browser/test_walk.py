@@ -33,6 +33,8 @@ SHOP_PAGES = [
     "portal:home", "portal:profile", "portal:map", "portal:grid", "portal:book",
     "portal:bookings", "portal:booking", "portal:booking_reschedule", "portal:series_create",
     "portal:series", "portal:requests", "portal:notifications", "portal:api_keys",
+    # The confirmation pages of the destructive actions.
+    "portal:booking_cancel", "portal:request_withdraw", "portal:api_key_revoke",
 ]
 MUNICIPAL_PAGES = [
     "console:index", "console:zone_windows", "console:bay_windows", "console:whatif",
@@ -44,7 +46,7 @@ MUNICIPAL_PAGES = [
 PAGES = {
     "anonymous": ["home", "login", "password_reset", "password_reset_done",
                   "password_reset_confirm", "password_reset_complete"],
-    "winkel": ["home", *SHOP_PAGES, "portal:pickups"],
+    "winkel": ["home", *SHOP_PAGES, "portal:pickups", "portal:pickup_cancel"],
     "vervoerder": ["home", *SHOP_PAGES, "portal:docks"],
     "inzamelaar": ["home", "hubs:routes", "hubs:run-sheet", "hubs:bundling-report"],
     "gemeente": ["home", *MUNICIPAL_PAGES],
@@ -63,9 +65,6 @@ NOT_WALKED = {
     "console:bays_export": "a CSV or GeoJSON download, not a page",
     "console:closure_announce": "a POST-only action of the closure page",
     "enforcement:action": "a POST-only action of the enforcement page",
-    "portal:booking_cancel": "a POST-only action of the booking page",
-    "portal:request_withdraw": "a POST-only action of the requests page",
-    "portal:pickup_cancel": "a POST-only action of the pickups page",
     "schema": "the OpenAPI document (YAML), not a page",
     "swagger-ui": "drf-spectacular's Swagger UI, a third-party page",
     "redoc": "drf-spectacular's ReDoc, a third-party page",
@@ -204,6 +203,10 @@ def page_url(name: str, role: str, world) -> str:
     kwargs = {
         "portal:booking": lambda: {"reference": things["booking"].reference},
         "portal:booking_reschedule": lambda: {"reference": things["booking"].reference},
+        "portal:booking_cancel": lambda: {"reference": things["booking"].reference},
+        "portal:request_withdraw": lambda: {"reference": things["request"].reference},
+        "portal:pickup_cancel": lambda: {"pk": things["pickup"].pk},
+        "portal:api_key_revoke": lambda: {"pk": things["api_key"].pk},
         "portal:series": lambda: {"pk": things["series"].pk},
         "hubs:run-sheet": lambda: {"pk": things["route"].pk},
         "console:zone_windows": lambda: {"pk": things["zone"].pk},
