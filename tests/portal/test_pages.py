@@ -512,7 +512,7 @@ def test_an_api_key_is_shown_once_and_can_be_revoked(client_owner, shop):
     key = OrganisationAPIKey.objects.get(organisation=shop)
     assert OrganisationAPIKey.objects.get_from_key(secret) == key
     assert secret not in client_owner.get("/portal/api-keys/").content.decode()
-    client_owner.post("/portal/api-keys/", {"revoke": key.pk})
+    client_owner.post(f"/portal/api-keys/{key.pk}/revoke/", CONFIRMED)
     key.refresh_from_db()
     assert key.revoked
 
