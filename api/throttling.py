@@ -13,6 +13,7 @@ from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from operations.cache import count_in_window
+from operations.client_address import client_address
 
 from .models import OrganisationAPIKey
 from .permissions import request_organisation
@@ -54,6 +55,10 @@ class OrganisationKeyThrottle(SimpleRateThrottle):
     def get_rate(self):
         return getattr(settings, "API_THROTTLE_RATE", DEFAULT_RATE)
 
+    def get_ident(self, request):
+        # Only our own proxies' X-Forwarded-For entries, never one the client wrote.
+        return client_address(request)
+
     def get_cache_key(self, request, view):
         if isinstance(request.auth, OrganisationAPIKey):
             ident = f"key:{request.auth.pk}"
@@ -63,4 +68,27 @@ class OrganisationKeyThrottle(SimpleRateThrottle):
                 ident = f"anon:{self.get_ident(request)}"
             else:
                 ident = f"org:{organisation.pk}"
+        return f"throttle_{self.scope}_{ident}"
+
+
+class EnforcementThrottle(OrganisationKeyThrottle):
+    """A budget per enforcement officer (signed in) or municipal API key.
+
+    Enforcers act for a municipality, not for an organisation, so a session is counted
+    per person: two officers of one city do not share a budget, and a plate lookup
+    cannot be run in bulk.
+    """
+
+    scope = "enforcement"
+
+    def get_rate(self):
+        return getattr(settings, "ENFORCEMENT_THROTTLE_RATE", "120/minute")
+
+    def get_cache_key(self, request, view):
+        if isinstance(request.auth, OrganisationAPIKey):
+            ident = f"key:{request.auth.pk}"
+        elif request.user.is_authenticated:
+            ident = f"user:{request.user.pk}"
+        else:
+            ident = f"anon:{self.get_ident(request)}"
         return f"throttle_{self.scope}_{ident}"

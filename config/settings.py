@@ -283,6 +283,8 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 }
 # Requests per API key (or per organisation for a session); a 429 says when to retry.
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/minute")
+# Requests per enforcement officer (or municipal API key) to /api/v1/enforcement/.
+ENFORCEMENT_THROTTLE_RATE = os.environ.get("ENFORCEMENT_THROTTLE_RATE", "120/minute")
 
 # --- Webhooks -------------------------------------------------------------------
 # Only for development and tests: allow webhook URLs on private and loopback addresses.
@@ -322,6 +324,18 @@ LOGGING = {
 }
 
 # --- Security -------------------------------------------------------------------
+# How many reverse proxies of ours stand in front of the web processes, each appending to
+# X-Forwarded-For. 0 (the default) trusts no header: the client is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+# Sign-in throttle (operations/login.py): failures per address across all user names lock
+# the address; failures per account slow the account down, except from addresses where
+# that user signed in before.
+LOGIN_WINDOW_SECONDS = 15 * 60
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_LOCK_SECONDS = 60  # the first lock; it doubles with each further failure
+LOGIN_KNOWN_ADDRESS_DAYS = 30
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from api.models import OrganisationAPIKey
 from api.permissions import request_organisation
+from api.throttling import EnforcementThrottle
 from api.viewsets import VensterAPIMixin
 from bookings import services as booking_services
 from bookings.errors import BookingError
@@ -38,8 +39,14 @@ class IsEnforcer(permissions.BasePermission):
         return True
 
 
-class CheckView(APIView):
+class EnforcementAPIView(VensterAPIMixin, APIView):
+    """Clean input as every API view; throttled per officer or key, not per organisation."""
+
     permission_classes = [IsEnforcer]
+    throttle_classes = [EnforcementThrottle]
+
+
+class CheckView(EnforcementAPIView):
 
     @extend_schema(parameters=[CheckQuerySerializer], responses=OpenApiTypes.OBJECT,
                    summary="May this vehicle stand here now?")
@@ -52,8 +59,7 @@ class CheckView(APIView):
         return Response(answer_data(answer))
 
 
-class BookingActionView(VensterAPIMixin, APIView):
-    permission_classes = [IsEnforcer]
+class BookingActionView(EnforcementAPIView):
     service = None
 
     @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
