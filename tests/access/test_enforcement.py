@@ -216,3 +216,35 @@ def test_the_page_speaks_dutch_by_default(client, booking):
     text = page.content.decode()
     assert "Handhaving" in text and "Nu hier geboekt; toegestaan." in text
     assert "register: elektriciteit of waterstof" in text
+
+
+@pytest.fixture
+def empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_api_throttles_each_officer_and_each_key_on_its_own(booking, settings, empty_cache):
+    settings.ENFORCEMENT_THROTTLE_RATE = "3/minute"
+    municipality = booking.bay.zone.municipality
+    officer = api_as(member(Membership.Role.ENFORCER, municipality=municipality))
+    colleague = api_as(member(Membership.Role.ENFORCER, municipality=municipality))
+    municipality_org = OrganisationFactory(kind=Organisation.Kind.MUNICIPALITY,
+                                           municipality=municipality)
+    _key, secret = api_key_create(organisation=municipality_org, name="handhaving")
+    key_client = APIClient(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    with time_machine.travel(NOW, tick=False):
+        statuses = [officer.get("/api/v1/enforcement/check", {"plate": f"VB12{n}K"}).status_code
+                    for n in range(4)]
+        refused = officer.post(f"/api/v1/enforcement/bookings/{booking.reference}/check-in")
+        assert colleague.get("/api/v1/enforcement/check", {"plate": "VB123K"}).status_code == 200
+        key_statuses = [key_client.get("/api/v1/enforcement/check",
+                                       {"plate": "VB123K"}).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    booking.refresh_from_db()
+    assert booking.status != Booking.Status.CHECKED_IN
+    assert key_statuses == [200, 200, 200, 429]
