@@ -51,6 +51,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from access.services import booking_zero_emission, counts_as_zero_emission
+from operations.enqueue import enqueue_on_commit
 from places import localtime
 from places.models import LoadingBay, Zone
 
@@ -346,7 +347,7 @@ def allocation_run_start(*, zone: Zone, day: dt.date, trigger: str, started_by=N
         if enqueue:
             from .tasks import run_allocation
 
-            transaction.on_commit(lambda: run_allocation.delay(run.pk))
+            enqueue_on_commit(run_allocation, run.pk)
     return run
 
 

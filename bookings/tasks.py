@@ -12,6 +12,8 @@ timeout.
 from celery import shared_task
 from django.conf import settings
 
+from operations.enqueue import enqueue_now
+
 from . import allocation, services
 
 # Time to load the day and apply the plan in one transaction, beyond the solver.
@@ -64,7 +66,7 @@ def resend_stalled_runs() -> list[int]:
     """Send again the runs whose message a dead worker took with it; the claim drops duplicates."""
     stalled = [run.pk for run in allocation.stalled_runs()]
     for run_id in stalled:
-        run_allocation.delay(run_id)
+        enqueue_now(run_allocation, run_id)
     return stalled
 
 

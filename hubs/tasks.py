@@ -10,6 +10,8 @@ which marks the run failed < the hard limit, which kills the worker process.
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
+from operations.enqueue import enqueue_now
+
 from .services import planning
 
 SOFT_LIMIT_SECONDS = 300
@@ -35,12 +37,15 @@ def plan_collector_day(run_id: int) -> str:
         raise
 
 
-def enqueue_planning(run_id: int) -> None:
+def enqueue_planning(run_id: int) -> bool:
     """Send a planning run to the solver workers (their own queue: long, CPU-bound work)."""
-    plan_collector_day.apply_async((run_id,), queue=SOLVER_QUEUE)
+    return enqueue_now(plan_collector_day, run_id, queue=SOLVER_QUEUE)
 
 
 @shared_task(acks_late=True)
 def start_due_planning_runs() -> int:
     """Beat calls this every few minutes; it starts tomorrow's runs at each hub's cut-off."""
-    return len(planning.planning_runs_start_due())
+    started = planning.planning_runs_start_due()
+    for run in planning.stalled_planning_runs():
+        enqueue_planning(run.pk)  # its message was lost, e.g. the broker was down at commit
+    return len(started)

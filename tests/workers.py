@@ -96,3 +96,28 @@ def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout}s")
+
+
+@contextlib.contextmanager
+def broker_unreachable():
+    """Point this process's Celery app at a Redis broker on a closed loopback port.
+
+    The app keeps connection and producer pools built from the old URL; they are closed
+    and dropped on the way in and out so that every publish in between really tries the
+    closed port, and the ones after it the real broker again.
+    """
+    saved = app.conf.broker_url
+
+    def drop_pools():
+        if app._pool is not None:
+            app._pool.force_close_all()
+            app._pool = None
+        app.amqp._producer_pool = None
+
+    drop_pools()
+    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
+    try:
+        yield app.conf.broker_url
+    finally:
+        drop_pools()
+        app.conf.broker_url = saved

@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from standardwebhooks.webhooks import Webhook
 
+from operations.enqueue import enqueue_now
 from organisations.models import Organisation
 from places import localtime
 
@@ -136,10 +137,13 @@ def endpoints_changed(sender, instance, **kwargs) -> None:
 
 
 def _enqueue(delivery_ids, countdown: float = 0) -> None:
+    """Queue deliveries; when the broker is down, stop at the first failure and leave them
+    PENDING: the sweep queues every pending delivery that is due."""
     from .tasks import deliver_webhook
 
     for delivery_id in delivery_ids:
-        deliver_webhook.apply_async((delivery_id,), countdown=countdown)
+        if not enqueue_now(deliver_webhook, delivery_id, countdown=countdown):
+            return
 
 
 def delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:

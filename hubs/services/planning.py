@@ -19,6 +19,7 @@ from django.db.models import F
 from bookings import errors as booking_errors
 from bookings import services as bookings
 from bookings.models import Booking
+from operations.enqueue import enqueue_on_commit
 from organisations.models import Organisation
 from places import localtime
 from solvers import routing
@@ -38,13 +39,13 @@ def planning_run_start(
     time_limit_seconds: int | None = None,
 ) -> PlanningRun:
     """Create a queued run and enqueue its task once the transaction commits."""
-    from ..tasks import enqueue_planning
+    from ..tasks import SOLVER_QUEUE, plan_collector_day
 
     fields = {"time_limit_seconds": time_limit_seconds} if time_limit_seconds else {}
     run = PlanningRun.objects.create(
         collector=collector, day=day, trigger=trigger, started_by=started_by, **fields
     )
-    transaction.on_commit(lambda: enqueue_planning(run.pk))
+    enqueue_on_commit(plan_collector_day, run.pk, queue=SOLVER_QUEUE)
     return run
 
 
@@ -113,6 +114,19 @@ def planning_run_claim(*, run_id: int, now=None) -> PlanningRun | None:
         ).update(status=PlanningRun.Status.FAILED, error="too many attempts", finished_at=now)
         return None
     return PlanningRun.objects.select_related("collector").get(pk=run_id)
+
+
+# A queued run older than this lost its message (the broker was down when it was queued,
+# or it went with a dead broker): long enough that one merely waiting behind other runs on
+# the solver queue is left alone, and a duplicate is dropped by the claim anyway.
+STALLED_AFTER_MINUTES = 15
+
+
+def stalled_planning_runs(*, now: dt.datetime | None = None) -> list[PlanningRun]:
+    """Queued runs no worker has claimed for a long while: to be queued again."""
+    cutoff = localtime.later(now or localtime.now(), -STALLED_AFTER_MINUTES)
+    return list(PlanningRun.objects.filter(status=PlanningRun.Status.QUEUED,
+                                           created_at__lt=cutoff))
 
 
 def planning_run_fail(*, run_id: int, error: str, now=None) -> None:
