@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import ssl
 import time
 
+import certifi
 import httpx
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +27,7 @@ from organisations.models import Organisation
 from places import localtime
 
 from .models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from .safety import UnsafeURL, check_url
+from .safety import UnsafeURL, check_url, checked_address, pinned_request
 
 
 class WebhookError(ValueError):
@@ -219,13 +221,15 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
     clock = time.monotonic()
     status_code, error, text = None, "", ""
     try:
-        check_url(endpoint.url)
+        # Connect to the address just checked, not to a fresh lookup (DNS rebinding).
+        pinned = pinned_request(endpoint.url, checked_address(endpoint.url))
         body = message_body(event)
-        response = httpx.post(
-            endpoint.url, content=body.encode(), headers=signed_headers(endpoint, event, body,
-                                                                        started),
-            timeout=_setting("WEBHOOKS_TIMEOUT_SECONDS", 10), follow_redirects=False,
-        )
+        with httpx.Client(verify=tls_context(), timeout=_setting("WEBHOOKS_TIMEOUT_SECONDS", 10),
+                          follow_redirects=False, trust_env=False) as client:
+            response = client.post(
+                pinned.url, content=body.encode(), extensions=pinned.extensions,
+                headers={**signed_headers(endpoint, event, body, started), **pinned.headers},
+            )
         status_code, text = response.status_code, response.text[:500]
     except UnsafeURL as exc:
         error = f"refused: {exc.message}"
@@ -238,6 +242,11 @@ def _post(delivery: WebhookDelivery) -> tuple[int | None, str, str]:
         duration_ms=int((time.monotonic() - clock) * 1000), response_body=text,
     )
     return status_code, error, text
+
+
+def tls_context() -> ssl.SSLContext:
+    """The system's trusted certificate authorities (certifi's), hostname checks on."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def backoff_seconds(attempts: int) -> float:

@@ -19,8 +19,9 @@ class Receiver:
 
 
 @contextlib.contextmanager
-def receiver(statuses=(200,), delay_s: float = 0):
-    """Yield (url, Receiver); every POST is recorded with its headers and body."""
+def receiver(statuses=(200,), delay_s: float = 0, tls=None):
+    """Yield (url, Receiver); every POST is recorded with its headers and body.
+    With `tls` (a server-side ssl.SSLContext) it speaks https."""
     state = Receiver(statuses, delay_s)
 
     class Handler(BaseHTTPRequestHandler):
@@ -40,10 +41,13 @@ def receiver(statuses=(200,), delay_s: float = 0):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", state
+        scheme = "https" if tls is not None else "http"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}/hook", state
     finally:
         server.shutdown()
         server.server_close()
