@@ -102,16 +102,15 @@ def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2):
 def broker_unreachable():
     """Point this process's Celery app at a Redis broker on a closed loopback port.
 
-    The app keeps connection and producer pools built from the old URL; they are closed
-    and dropped on the way in and out so that every publish in between really tries the
-    closed port, and the ones after it the real broker again.
+    The app caches its connection and producer pools, which kombu keeps per broker URL;
+    the app's references are dropped on the way in and out (the pools stay open in
+    kombu's registry) so that every publish in between really tries the closed port, and
+    the ones after it use the real broker again.
     """
     saved = app.conf.broker_url
 
     def drop_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
-            app._pool = None
+        app._pool = None
         app.amqp._producer_pool = None
 
     drop_pools()

@@ -125,3 +125,15 @@ def test_the_client_address_is_taken_from_trusted_proxies_only(settings, proxies
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+def test_a_refused_sign_in_says_why_in_dutch_and_english(behind_one_proxy, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 1
+    sign_in("someone", "nope", "203.0.113.9")
+    for language, text in [("nl", "Te veel mislukte pogingen. Wacht een paar minuten"),
+                           ("en", "Too many failed attempts. Wait a few minutes")]:
+        response = Client(HTTP_ACCEPT_LANGUAGE=language).post(
+            "/accounts/login/", {"username": "someone", "password": "nope"},
+            REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.9")
+        assert response.status_code == 429
+        assert text in response.content.decode()
