@@ -35,3 +35,16 @@ def test_the_language_selector_switches_the_page_to_dutch(strict_page):
     assert page.locator("h1").inner_text() == "Aanmelden"
     assert "/accounts/login/" in page.url
     assert page.csp_violations == []
+
+
+def test_the_api_docs_render_their_operations_from_local_files(strict_page):
+    page = strict_page
+    outside = []
+    page.on("request", lambda request: request.url.startswith(page.base)
+            or outside.append(request.url))
+    page.goto(page.base + "/api/docs/")
+    page.wait_for_selector(".opblock-summary", timeout=15000)
+    operations = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/bookings/" in [path.replace("\u200b", "") for path in operations]
+    assert page.csp_violations == []
+    assert outside == []
