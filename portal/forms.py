@@ -364,3 +364,13 @@ class ApiKeyForm(forms.Form):
         max_length=50,
         help_text=_("For example the name of your till or web shop."),
     )
+
+
+class CalendarRenewForm(forms.Form):
+    """Renewing the calendar address breaks every subscription: it takes a deliberate tick."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes, the old address stops working"),
+        error_messages={"required": _("Tick the box to confirm that the old address stops "
+                                      "working.")},
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("book/", views.GridView.as_view(), name="grid"),
     path("book/confirm/", views.BookView.as_view(), name="book"),
     path("bookings/", views.BookingListView.as_view(), name="bookings"),
+    path("bookings/calendar/renew/", views.CalendarRenewView.as_view(), name="calendar_renew"),
     path("bookings/<str:reference>/", views.BookingDetailView.as_view(), name="booking"),
     path("bookings/<str:reference>/cancel/", views.BookingCancelView.as_view(),
          name="booking_cancel"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bookings import errors
 from bookings.models import Booking, BookingSeries
+from organisations.services import calendar_token_renew
 from places import localtime
 
 from .. import forms, selectors, services
@@ -115,19 +116,40 @@ class BookView(GridView):
 
 class BookingListView(PortalView):
     def get(self, request):
+        return self._page(forms.CalendarRenewForm())
+
+    def _page(self, renew_form, status=200):
         now = localtime.now()
         mine = Booking.objects.filter(organisation=self.organisation).select_related("bay")
-        return self.render(
+        response = self.render(
             "bookings.html",
             upcoming=mine.filter(end__gte=now).order_by("start"),
             past=mine.filter(end__lt=now).order_by("-start")[:50],
             series=BookingSeries.objects.filter(organisation=self.organisation).select_related(
                 "bay"
             )[:20],
-            calendar_url=request.build_absolute_uri(
-                f"/calendar/{self.organisation.calendar_token}.ics"
+            calendar_url=self.request.build_absolute_uri(
+                reverse("api:calendar-feed", args=[self.organisation.calendar_token])
             ),
+            renew_form=renew_form,
         )
+        response.status_code = status
+        return response
+
+
+class CalendarRenewView(BookingListView):
+    """A new secret calendar address; the old one stops working at once."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = forms.CalendarRenewForm(request.POST)
+        if not form.is_valid():
+            return self._page(form, status=422)
+        calendar_token_renew(organisation=self.organisation)
+        messages.success(request, _("Your calendar has a new address. The old address no longer "
+                                    "works: subscribe to the new one in your calendar app."))
+        return redirect(reverse("portal:bookings") + "#calendar")
 
 
 class BookingMixin:

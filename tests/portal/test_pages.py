@@ -296,7 +296,50 @@ def test_my_bookings_lists_upcoming_and_past_with_the_calendar_link(client_owner
     page = client_owner.get("/portal/bookings/").content.decode()
     upcoming = page[page.index('id="upcoming"'):page.index("Past")]
     assert booking.reference in upcoming
-    assert f"/calendar/{shop.calendar_token}.ics" in page
+
+
+def calendar_link(page: str) -> str:
+    return re.search(r'<a href="([^"]+)">Open the calendar feed', page).group(1)
+
+
+def test_the_calendar_link_on_my_bookings_opens_the_feed(client_owner, shop, bay):
+    book_post(client_owner, bay, "08:00")
+    booking = Booking.objects.get(organisation=shop)
+    link = calendar_link(client_owner.get("/portal/bookings/").content.decode())
+    assert link.startswith("http://testserver/") and shop.calendar_token in link
+    feed = Client().get(link)
+    assert feed.status_code == 200
+    assert feed["Content-Type"].startswith("text/calendar")
+    assert f"UID:{booking.reference}@venster" in feed.content.decode()
+
+
+def test_renewing_the_calendar_address_makes_the_old_link_stop_working(client_owner, shop):
+    old_link = calendar_link(client_owner.get("/portal/bookings/").content.decode())
+    response = client_owner.post("/portal/bookings/calendar/renew/", {"confirm": "on"})
+    assert response.status_code == 302
+    page = client_owner.get(response["Location"]).content.decode()
+    assert "Your calendar has a new address." in page
+    new_link = calendar_link(page)
+    assert new_link != old_link
+    assert Client().get(old_link).status_code == 404
+    assert Client().get(new_link).status_code == 200
+
+
+def test_the_calendar_address_is_not_renewed_without_confirmation(client_owner, shop):
+    token = shop.calendar_token
+    response = client_owner.post("/portal/bookings/calendar/renew/", {})
+    assert response.status_code == 422
+    refusal = "Tick the box to confirm that the old address stops working."
+    assert refusal in response.content.decode()
+    shop.refresh_from_db()
+    assert shop.calendar_token == token
+
+
+def test_renewing_is_a_post(client_owner, shop):
+    token = shop.calendar_token
+    assert client_owner.get("/portal/bookings/calendar/renew/").status_code == 405
+    shop.refresh_from_db()
+    assert shop.calendar_token == token
 
 
 def test_a_booking_page_shows_status_reference_and_a_qr_code(client_owner, shop, bay):
