@@ -14,7 +14,10 @@ from .services import WindowSpec
 
 
 class WindowForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=_("weekday"), choices=Weekday.choices, coerce=int)
+    # A blank first choice: a preselected Monday would make every blank extra row "changed",
+    # and so required, until it was ticked for removal.
+    weekday = forms.TypedChoiceField(label=_("weekday"), choices=[("", "—"), *Weekday.choices],
+                                     coerce=int)
     start = forms.TimeField(label=_("from"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("until"), widget=forms.TimeInput(attrs={"type": "time"}))
     zero_emission_only = forms.BooleanField(label=_("zero-emission only"), required=False)

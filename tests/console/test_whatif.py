@@ -135,3 +135,17 @@ def test_a_bay_of_its_own_windows_is_replayed_through_the_page(client, week):
             "w-0-start": "07:00", "w-0-end": "18:00", "w-0-zero_emission_only": "on"}
     report = client.post(url, data).context["report"]
     assert dict(report.per_bay["B"]) == {"kept": 1, "moved": 1}
+
+
+
+def test_the_whatif_page_replays_as_shown(client, week):
+    from tests.console.conftest import municipal_admin
+    from tests.html_forms import form_with
+
+    client.force_login(municipal_admin("beheer", week.municipality))
+    url = reverse("console:whatif", args=[week.pk])
+    data = form_with(client.get(url).content.decode(), "w-TOTAL_FORMS")
+    page = client.post(url, data)
+    assert page.status_code == 200
+    assert page.context["formset"].errors == [{}] * len(page.context["formset"].forms)
+    assert page.context["report"] is not None

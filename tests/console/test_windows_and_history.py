@@ -6,6 +6,7 @@ from django.urls import reverse
 from console.selectors import week_grid
 from console.services import ConsoleError, WindowSpec, windows_replace
 from places.models import TimeWindow
+from tests.html_forms import form_with
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,26 @@ def test_the_history_of_a_removed_window_stays_visible_to_its_own_municipality(
     assert page.status_code == 200 and page.context["entries"][0].kind == "-"
     client.force_login(gouda.admin)
     assert client.get(url).status_code == 404
+
+
+def test_the_windows_page_saves_as_shown_without_touching_the_blank_rows(client, leiden):
+    client.force_login(leiden.admin)
+    url = reverse("console:zone_windows", args=[leiden.zone.pk])
+    before = sorted(leiden.zone.windows.values_list("weekday", "start", "end"))
+    data = form_with(client.get(url).content.decode(), "w-TOTAL_FORMS")
+    assert int(data["w-TOTAL_FORMS"][0]) > len(before)  # blank rows to add windows in
+    response = client.post(url, {**data, "action": "save"})
+    assert response.status_code == 302
+    assert sorted(leiden.zone.windows.values_list("weekday", "start", "end")) == before
+
+
+def test_a_half_filled_row_is_still_refused(client, leiden):
+    client.force_login(leiden.admin)
+    url = reverse("console:zone_windows", args=[leiden.zone.pk])
+    data = form_with(client.get(url).content.decode(), "w-TOTAL_FORMS")
+    blank = int(data["w-TOTAL_FORMS"][0]) - 1
+    data[f"w-{blank}-start"] = ["07:00"]
+    response = client.post(url, {**data, "action": "save"})
+    assert response.status_code == 200
+    assert response.context["formset"].forms[blank].errors
+    assert leiden.zone.windows.count() == 14
