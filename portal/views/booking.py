@@ -161,9 +161,18 @@ class BookingMixin:
         )
 
 
+SHOWN_AT_THE_KERB = (Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN)
+
+
 def qr_svg(text: str) -> str:
-    """The reference as an inline SVG QR code, for the driver to show at the kerb."""
-    return mark_safe(segno.make(text, error="m").svg_inline(scale=5, dark="#1b1b1b"))
+    """The reference as an inline SVG QR code, for the driver to show at the kerb.
+
+    A standard QR code: segno would pick a Micro QR for data this short, which most phone
+    cameras cannot read. Without width and height the SVG has a viewBox and fills the box
+    the style sheet gives it.
+    """
+    code = segno.make(text, error="m", micro=False)
+    return mark_safe(code.svg_inline(omitsize=True, dark="#1b1b1b"))
 
 
 class BookingDetailView(BookingMixin, PortalView):
@@ -193,7 +202,8 @@ class BookingDetailView(BookingMixin, PortalView):
             "booking.html",
             booking=booking,
             form=form,
-            qr=qr_svg(booking.reference),
+            # Only a booking that still stands has a code to show at the kerb.
+            qr=qr_svg(booking.reference) if booking.status in SHOWN_AT_THE_KERB else None,
             can_change=booking.status == Booking.Status.CONFIRMED
             and booking.start > localtime.now(),
         )

@@ -4,9 +4,20 @@ The other browser tests let their own probes run past the policy (bypass_csp); h
 policy is enforced as for every visitor, and any violation Chromium reports fails the test.
 """
 
+import datetime as dt
+import io
+from decimal import Decimal
+
 import pytest
 
-from tests.portal.test_browser import CHROMIUM_ARGS, browser, require_chromium  # noqa: F401
+from bookings.services import booking_create
+from places import localtime
+from tests.portal.test_browser import (  # noqa: F401
+    browser,
+    shop_world,
+    sign_in,
+    tomorrow,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,3 +59,31 @@ def test_the_api_docs_render_their_operations_from_local_files(strict_page):
     assert "/api/v1/bookings/" in [path.replace("\u200b", "") for path in operations]
     assert page.csp_violations == []
     assert outside == []
+
+
+def qr_codes_on_screen(page, selector: str):
+    """The codes a phone camera would read from what the browser draws there."""
+    import zxingcpp
+    from PIL import Image
+
+    shot = Image.open(io.BytesIO(page.locator(selector).screenshot()))
+    return zxingcpp.read_barcodes(shot)
+
+
+def test_the_booking_qr_code_is_a_standard_qr_code_that_fills_its_box(strict_page, shop_world):  # noqa: F811, E501
+    shop, bay = shop_world
+    start = localtime.make_local(tomorrow(), dt.time(8))
+    booking = booking_create(bay=bay, organisation=shop, start=start,
+                             end=localtime.later(start, 30), vehicle_length_m=Decimal("6"),
+                             zero_emission=False)
+    page = strict_page
+    sign_in(page)
+    page.goto(f"{page.base}/portal/bookings/{booking.reference}/")
+    box = page.locator(".qr svg").bounding_box()
+    assert box["width"] >= 190 and box["height"] >= 190  # 12rem, drawn to fill it
+    codes = qr_codes_on_screen(page, ".qr svg")
+    assert [(code.format.name, code.text) for code in codes] == [("QRCode", booking.reference)]
+    corners = codes[0].position
+    drawn_width = corners.top_right.x - corners.top_left.x
+    assert drawn_width > 0.6 * box["width"]  # the code itself, inside its quiet zone
+    assert page.csp_violations == []
