@@ -70,7 +70,7 @@ def qr_codes_on_screen(page, selector: str):
     return zxingcpp.read_barcodes(shot)
 
 
-def test_the_booking_qr_code_is_a_standard_qr_code_that_fills_its_box(strict_page, shop_world):  # noqa: F811, E501
+def test_the_booking_qr_code_is_standard_and_fills_its_box(strict_page, shop_world):  # noqa: F811
     shop, bay = shop_world
     start = localtime.make_local(tomorrow(), dt.time(8))
     booking = booking_create(bay=bay, organisation=shop, start=start,
