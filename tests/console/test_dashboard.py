@@ -128,3 +128,22 @@ def test_the_dashboard_csv_quotes_a_bay_code_that_looks_like_a_formula(client, t
     export = client.get(reverse("console:dashboard"), {**period, "export": "utilisation"})
     codes = [row[0] for row in csv.reader(io.StringIO(export.content.decode()))]
     assert "'=1+2" in codes and "=1+2" not in codes
+
+
+def test_in_dutch_the_chart_and_every_csv_export_keep_decimal_points(client, two_days):
+    from tests.markup_numbers import localised_numbers_in_csv, localised_numbers_in_html
+
+    client.force_login(two_days.admin)
+    client.cookies["django_language"] = "nl"
+    period = {"start": WEDNESDAY.isoformat(), "end": THURSDAY.isoformat(), "zone": ""}
+    page = client.get(reverse("console:dashboard"), period).content.decode()
+    assert 'lang="nl"' in page and "<svg" in page
+    assert localised_numbers_in_html(page) == []
+    exports = {table: client.get(reverse("console:dashboard"), {**period, "export": table})
+               for table in ("bookings_per_day", "utilisation", "requests", "refusals",
+                             "allocation_runs")}
+    assert "20.0" in exports["allocation_runs"].content.decode()  # a fraction, as written
+    assert {table: localised_numbers_in_csv(export.content.decode())
+            for table, export in exports.items()} == dict.fromkeys(exports, [])
+    bays = client.get(reverse("console:bays_export", args=["csv"])).content.decode()
+    assert localised_numbers_in_csv(bays) == []

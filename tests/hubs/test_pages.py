@@ -45,3 +45,16 @@ def test_a_municipality_reads_the_bundling_report_and_a_shop_may_not(frozen_now)
     assert page.context["report"].baseline_trips == 3
     shop = signed_in(OrganisationFactory(kind="shop"))
     assert shop.get("/hubs/bundling-report/").status_code == 403
+
+
+def test_in_dutch_the_run_sheet_map_has_its_stop_markers(frozen_now):
+    from tests.markup_numbers import localised_numbers_in_html
+
+    cv, _bays, _pickups = collectors_day(SATURDAY)
+    run_once(cv.organisation)
+    route = PlannedRoute.objects.get()
+    client = signed_in(cv.organisation)
+    client.cookies["django_language"] = "nl"
+    html = client.get(f"/hubs/routes/{route.pk}/sheet/").content.decode()
+    assert 'lang="nl"' in html and html.count("<circle") == route.stops.count()
+    assert localised_numbers_in_html(html) == []

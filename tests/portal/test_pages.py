@@ -212,6 +212,23 @@ def test_the_grid_marks_free_taken_and_zero_emission_only_periods(client_owner, 
     assert 'title="zero-emission vehicles only 11:00"' in page
 
 
+def test_in_dutch_a_van_of_six_and_a_half_metres_books_from_the_grid_as_shown(owner, shop, bay):
+    from tests.html_forms import form_with
+    from tests.markup_numbers import localised_numbers_in_html
+
+    client = Client()
+    client.force_login(owner)
+    client.cookies["django_language"] = "nl"
+    page = client.get("/portal/book/", grid_query(vehicle_length_m="6.5")).content.decode()
+    assert 'lang="nl"' in page
+    assert localised_numbers_in_html(page) == []
+    data = form_with(page, "token")
+    response = client.post("/portal/book/confirm/",
+                           {**data, "slot": f"{bay.pk}@{minute('08:00')}"})
+    assert response.status_code == 302
+    assert Booking.objects.get(organisation=shop).vehicle_length_m == Decimal("6.5")
+
+
 def test_a_zero_emission_vehicle_may_book_the_zero_emission_only_period(client_owner, bay):
     page = client_owner.get("/portal/book/", grid_query(zero_emission="on")).content.decode()
     assert f'value="{bay.pk}@{minute("12:00")}"' in page
