@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from places.models import Closure, LoadingBay, TimeWindow, Weekday, Zone
 from places.services import closure_announce
 
-from .bay_files import BayFileError, read_rows
+from .bay_files import BayFileError, read_rows, text_of
 from .scoping import Scope, scope_queryset
 
 
@@ -149,20 +149,24 @@ class ImportResult:
         return not self.errors
 
 
-def bays_import(*, text: str, file_format: str, scope: Scope) -> ImportResult:
+def bays_import(*, text: bytes | str, file_format: str, scope: Scope) -> ImportResult:
     """Create or update bays (matched by code) from CSV or GeoJSON; all rows or none.
 
-    Every row is validated first; one bad row refuses the whole file and the
-    result lists each bad row (numbered from 1, the first data row) with its errors.
+    text is the file as uploaded (bytes) or already read. Every row is validated first;
+    one bad row refuses the whole file and the result lists each bad row with its errors,
+    numbered as the spreadsheet numbers them (the header is row 1) or, in GeoJSON, by
+    feature. Problems with the file as a whole are numbered 0.
     """
     try:
+        if isinstance(text, bytes):
+            text = text_of(text)
         rows = read_rows(text, file_format)
     except BayFileError as exc:
         return ImportResult(errors=[(0, [str(exc)])])
     zones = {zone.slug: zone for zone in scope_queryset(Zone.objects.all(), scope)}
     result, forms_to_save = ImportResult(), []
     seen_codes: set[str] = set()
-    for number, row in enumerate(rows, start=1):
+    for number, row in rows:
         form, problems = _bay_row_form(row, zones, scope, seen_codes)
         if problems:
             result.errors.append((number, problems))

@@ -184,12 +184,8 @@ def bays_import(request):
     form = BayImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        raw = form.cleaned_data["file"].read()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        result = services.bays_import(text=text, file_format=form.cleaned_data["file_format"],
+        result = services.bays_import(text=form.cleaned_data["file"].read(),
+                                      file_format=form.cleaned_data["file_format"],
                                       scope=request.scope)
         if result.ok:
             messages.success(request, _("Imported: %(created)d new bays, %(updated)d updated.")

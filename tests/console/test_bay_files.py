@@ -48,9 +48,10 @@ def test_one_bad_row_refuses_the_whole_file_and_names_every_bad_row(gouda, leide
     )
     result = bays_import(text=text, file_format="csv", scope=gouda_scope(gouda))
     assert not result.ok
-    assert [number for number, _problems in result.errors] == [2, 3, 4, 5]
-    assert any("latitude" in p for p in dict(result.errors)[3])
-    assert any("kerb_length_m" in p for p in dict(result.errors)[3])
+    # numbered as in the spreadsheet: the header is row 1
+    assert [number for number, _problems in result.errors] == [3, 4, 5, 6]
+    assert any("latitude" in p for p in dict(result.errors)[4])
+    assert any("kerb_length_m" in p for p in dict(result.errors)[4])
     assert list(LoadingBay.objects.values_list("code", "street", "kerb_length_m")) == before
 
 
@@ -128,3 +129,99 @@ def test_the_console_csv_download_quotes_formulas(client, gouda):
     client.force_login(gouda.admin)
     text = client.get(reverse("console:bays_export", args=["csv"])).content.decode()
     assert "'@GO-9" in text and '"\'=HYPERLINK(' in text
+# --- Files as spreadsheets save them -----------------------------------------------------------
+
+DUTCH_HEADER = HEADER.strip().replace(",", ";")
+DUTCH_ROWS = ["GO-001;centrum-gouda;Markt;12;52,0118;4,7095;24,5;2;10;ja",
+              "GO-002;centrum-gouda;Café-straat;;52,0135;4,706;15,25;1;8;nee"]
+
+
+def dutch_excel_csv(newline: str = "\r\n", encoding: str = "utf-8-sig") -> bytes:
+    """What Excel with Dutch settings saves as "CSV (semicolon delimited)"."""
+    return newline.join([DUTCH_HEADER, *DUTCH_ROWS, ""]).encode(encoding)
+
+
+def dutch_client(client, user):
+    client.force_login(user)
+    client.cookies["django_language"] = "nl"
+    return client
+
+
+def upload(client, content: bytes, name="baaien.csv", file_format="csv"):
+    return client.post(reverse("console:bays_import"),
+                       {"file": SimpleUploadedFile(name, content), "file_format": file_format})
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\n"])
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_a_dutch_excel_csv_is_imported_with_any_line_ending(gouda, newline, encoding):
+    result = bays_import(text=dutch_excel_csv(newline, encoding), file_format="csv",
+                         scope=gouda_scope(gouda))
+    assert result.ok, result.errors
+    assert (result.created, result.updated) == (1, 1)
+    new = LoadingBay.objects.get(code="GO-002")
+    assert (new.street, new.latitude, new.kerb_length_m, new.is_active) == (
+        "Café-straat", 52.0135, Decimal("15.25"), False)
+    gouda.bay.refresh_from_db()
+    assert (gouda.bay.longitude, gouda.bay.kerb_length_m) == (4.7095, Decimal("24.5"))
+
+
+def test_a_cr_only_file_through_the_page_is_imported(client, gouda):
+    response = upload(dutch_client(client, gouda.admin), dutch_excel_csv("\r"))
+    assert response.status_code == 302
+    assert LoadingBay.objects.filter(code="GO-002").exists()
+
+
+@pytest.mark.parametrize("content", [
+    b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)),   # an .xlsx workbook
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64),  # a picture
+    b"\x81\x8d\x8f\x90 not text",                          # bytes no encoding can read
+])
+def test_a_file_that_is_not_csv_is_refused_in_dutch_and_changes_nothing(client, gouda, content):
+    before = list(LoadingBay.objects.values_list("code", "street"))
+    response = upload(dutch_client(client, gouda.admin), content)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Er is niets geïmporteerd" in page
+    refusal = response.context["result"].errors
+    assert len(refusal) == 1 and refusal[0][0] == 0
+    assert any(word in refusal[0][1][0] for word in ("geen CSV", "niet te lezen"))
+    assert list(LoadingBay.objects.values_list("code", "street")) == before
+
+
+def test_bad_rows_are_named_by_their_spreadsheet_row_in_dutch(client, gouda):
+    rows = [DUTCH_HEADER, DUTCH_ROWS[0], "GO-003;centrum-gouda;Markt;;veel;4,7;10;1;8;ja"]
+    response = upload(dutch_client(client, gouda.admin), "\r\n".join(rows).encode())
+    assert response.status_code == 200
+    assert response.context["result"].errors == [(3, ["latitude: Voer een getal in."])]
+    assert not LoadingBay.objects.filter(code="GO-003").exists()
+
+
+def test_missing_columns_are_named_in_dutch(client, gouda):
+    response = upload(dutch_client(client, gouda.admin), b"code;straat\r\nGO-9;Markt\r\n")
+    problems = response.context["result"].errors[0][1]
+    assert problems[0].startswith("De eerste rij moet de kolommen noemen")
+    assert "latitude" in problems[0]
+
+
+def test_an_apostrophe_that_protects_a_formula_is_taken_off(gouda):
+    text = HEADER + "GO-004,centrum-gouda,'=Markt,'-12,52.0118,4.7095,24,2,10,true\n"
+    result = bays_import(text=text, file_format="csv", scope=gouda_scope(gouda))
+    assert result.ok, result.errors
+    bay = LoadingBay.objects.get(code="GO-004")
+    assert (bay.street, bay.house_number) == ("=Markt", "-12")
+
+
+def test_an_apostrophe_before_ordinary_text_is_kept(gouda):
+    text = HEADER + "GO-004,centrum-gouda,'s-Gravensteeg,,52.0118,4.7095,24,2,10,true\n"
+    assert bays_import(text=text, file_format="csv", scope=gouda_scope(gouda)).ok
+    assert LoadingBay.objects.get(code="GO-004").street == "'s-Gravensteeg"
+
+
+@pytest.mark.parametrize("document", ['{"type": "FeatureCollection", "features": [1, "x"]}',
+                                      '{"type": "FeatureCollection", "features": 3}', "[1,"])
+def test_a_malformed_geojson_file_is_refused_without_an_error_page(client, gouda, document):
+    response = upload(dutch_client(client, gouda.admin), document.encode(), "b.geojson",
+                      "geojson")
+    assert response.status_code == 200
+    assert not response.context["result"].ok
