@@ -52,6 +52,7 @@ from simple_history.utils import bulk_create_with_history
 
 from access.services import booking_zero_emission, counts_as_zero_emission
 from operations.enqueue import enqueue_on_commit
+from notifications.services import in_language_of
 from places import localtime
 from places.models import LoadingBay, Zone
 
@@ -693,10 +694,12 @@ def _allocate(run: AllocationRun, request: BookingRequest, booking: Booking, now
     payload = {"request": request.reference, "booking": booking.reference,
                "bay": booking.bay.code, "start": booking.start.isoformat(),
                "end": booking.end.isoformat()}
-    _tell(request, "request.allocated",
-          _("Request %(ref)s allocated: %(bay)s at %(start)s")
-          % {"ref": request.reference, "bay": booking.bay.code,
-             "start": booking.start.strftime("%d-%m %H:%M")}, payload)
+    start = booking.start.astimezone(localtime.LOCAL)
+    with in_language_of(request.organisation):
+        _tell(request, "request.allocated",
+              _("Request %(ref)s allocated: %(bay)s at %(start)s")
+              % {"ref": request.reference, "bay": booking.bay.code,
+                 "start": f"{start:%d-%m %H:%M}"}, payload)
 
 
 def _refuse(run: AllocationRun, request: BookingRequest, reason: errors.BookingError,
@@ -704,13 +707,14 @@ def _refuse(run: AllocationRun, request: BookingRequest, reason: errors.BookingE
     request.status = BookingRequest.Status.REFUSED
     request.booking = None
     request.allocation_run = run
-    request.refusal_reason = str(reason.message)[:200]
     request.alternatives = alternatives
     request.updated_at = now
-    payload = {"request": request.reference, "reason": reason.code,
-               "message": request.refusal_reason, "alternatives": request.alternatives}
-    _tell(request, "request.refused",
-          _("Request %(ref)s refused") % {"ref": request.reference}, payload)
+    with in_language_of(request.organisation):
+        request.refusal_reason = str(reason.message)[:200]
+        payload = {"request": request.reference, "reason": reason.code,
+                   "message": request.refusal_reason, "alternatives": request.alternatives}
+        _tell(request, "request.refused",
+              _("Request %(ref)s refused") % {"ref": request.reference}, payload)
 
 
 def _tell(request: BookingRequest, kind: str, title: str, payload: dict) -> None:

@@ -138,7 +138,7 @@ def _set_status(entry: WaitlistEntry, status: str) -> None:
 
 
 def _make_offer(entry: WaitlistEntry, now) -> None:
-    from notifications.services import notify
+    from notifications.services import in_language_of, notify
     from webhooks.services import publish_event
 
     entry.status = WaitlistEntry.Status.OFFERED
@@ -147,15 +147,16 @@ def _make_offer(entry: WaitlistEntry, now) -> None:
     entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
     payload = entry_payload(entry)
     start = entry.start.astimezone(localtime.LOCAL)
-    notify(
-        organisation=entry.organisation, kind="waitlist.offer",
-        title=_("Room at bay %(bay)s on %(start)s") % {
-            "bay": entry.bay.code, "start": f"{start:%d-%m %H:%M}"},
-        body=_("A cancellation made room for your waitlisted time. Accept the offer before "
-               "%(expires)s to book it.") % {
-            "expires": f"{entry.offer_expires_at.astimezone(localtime.LOCAL):%H:%M}"},
-        payload=payload,
-    )
+    with in_language_of(entry.organisation):
+        notify(
+            organisation=entry.organisation, kind="waitlist.offer",
+            title=_("Room at bay %(bay)s on %(start)s") % {
+                "bay": entry.bay.code, "start": f"{start:%d-%m %H:%M}"},
+            body=_("A cancellation made room for your waitlisted time. Accept the offer "
+                   "before %(expires)s to book it.") % {
+                "expires": f"{entry.offer_expires_at.astimezone(localtime.LOCAL):%H:%M}"},
+            payload=payload,
+        )
     publish_event(entry.organisation, "waitlist.offer", payload)
 
 

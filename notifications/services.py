@@ -5,9 +5,21 @@ notification row commits (or rolls back) with it, and the email is sent only
 after the commit, by a task, so a rolled-back booking never mails anyone.
 """
 
+from django.conf import settings
+from django.utils import translation
+
 from operations.enqueue import enqueue_on_commit
 
 from .models import Notification
+
+
+def in_language_of(organisation):
+    """Write what follows in the organisation's preferred language.
+
+    A notification's title and body are written once, when it is made, and mailed as they
+    are: build them inside this block, whichever language the request or worker runs in.
+    """
+    return translation.override(organisation.preferred_language or settings.LANGUAGE_CODE)
 
 
 def notify(

@@ -6,7 +6,6 @@ import datetime as dt
 import math
 
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import localtime
@@ -110,7 +109,7 @@ def closure_announce(closure: Closure, *, now: dt.datetime | None = None) -> lis
     Returns the notifications made (none when it was announced before).
     """
     from notifications.models import Notification
-    from notifications.services import notify
+    from notifications.services import in_language_of, notify
 
     now = now or localtime.now()
     with transaction.atomic():
@@ -124,7 +123,7 @@ def closure_announce(closure: Closure, *, now: dt.datetime | None = None) -> lis
         for booking in closure_hits(closure, now=now):
             payload = _payload(closure, booking, booking_alternatives(booking, now=now))
             organisation = booking.organisation
-            with translation.override(organisation.preferred_language):
+            with in_language_of(organisation):
                 notifications.append(notify(
                     organisation=organisation,
                     kind=Notification.Kind.CLOSURE_ANNOUNCED,

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,7 +19,7 @@ from bookings import recurring
 from bookings.models import Booking
 from bookings.services import booking_cancel, booking_create, booking_reschedule
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import in_language_of, notify
 from places import localtime
 
 from .models import FormSubmission
@@ -59,7 +59,7 @@ def _when(booking: Booking) -> str:
 
 
 def _notify_booking(booking: Booking, *, kind: str, title: str) -> None:
-    with translation.override(booking.organisation.preferred_language):
+    with in_language_of(booking.organisation):
         notify(
             organisation=booking.organisation,
             kind=kind,
@@ -112,7 +112,7 @@ def book_series(*, token: str, organisation, user, **series) -> recurring.Series
         result = recurring.booking_series_create(
             organisation=organisation, booked_by=user, **series
         )
-        with translation.override(organisation.preferred_language):
+        with in_language_of(organisation):
             notify(
                 organisation=organisation,
                 kind=Notification.Kind.BOOKING_CONFIRMED,
