@@ -8,13 +8,17 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bookings import errors
 from hubs.models import WasteStream
 from organisations.models import Organisation, Vehicle
 from places import localtime
 from places.models import LoadingBay, Weekday
+
+from .selectors import booking_horizon
 
 DURATIONS = [
     (15, _("15 minutes")),
@@ -198,12 +202,22 @@ class SeriesForm(VehicleFields):
     def __init__(self, *args, bays, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bay"].queryset = LoadingBay.objects.filter(pk__in=[b.pk for b in bays])
+        self.horizon_days, self.last_day = booking_horizon(bays)
+        self.fields["until"].help_text = ngettext(
+            "Bookings can be made up to %(days)d day ahead, until %(last)s.",
+            "Bookings can be made up to %(days)d days ahead, until %(last)s.",
+            self.horizon_days) % {"days": self.horizon_days,
+                                  "last": date_format(self.last_day, "l j F Y")}
 
     def clean(self):
         data = super().clean()
         first, until = data.get("first_day"), data.get("until")
         if first and until and until < first:
             self.add_error("until", _("The last date cannot be before the first."))
+        if until and until > self.last_day:
+            self.add_error("until", _("Bookings can be made until %(last)s at the latest: "
+                                      "choose that day or an earlier one.")
+                           % {"last": date_format(self.last_day, "l j F Y")})
         return data
 
 

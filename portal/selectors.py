@@ -124,6 +124,9 @@ def _bookings_on(bay, day) -> int:
 # --- The grid -------------------------------------------------------------------------------
 
 FREE, TAKEN, CLEAN_ONLY, CLOSED = "free", "taken", "clean_only", "closed"
+# Free, yet not bookable, and why: the time has passed, the day lies beyond the bay's booking
+# horizon, or the vehicle never fits this bay.
+PAST, BEYOND_HORIZON, TOO_LONG = "past", "beyond_horizon", "too_long"
 
 
 @dataclass
@@ -147,16 +150,32 @@ class Grid:
     day: dt.date
     columns: list[tuple[int, str]]
     rows: list[Row]
+    #: bookable days ahead (the shortest horizon of the bays shown) and the last such day
+    horizon_days: int = 0
+    last_day: dt.date | None = None
+    #: why nothing on the grid can be booked, when one reason holds for every bay
+    reason: str = ""
+    vehicle_m: float = 0
+    longest_vehicle_m: float = 0
+
+
+def booking_horizon(bays, now=None) -> tuple[int, dt.date]:
+    """(days ahead, last bookable day) for these bays: the zones' shortest horizon."""
+    today = (now or localtime.now()).astimezone(localtime.LOCAL).date()
+    days = min((bay.zone.book_ahead_days for bay in bays), default=28)
+    return days, today + dt.timedelta(days=days)
 
 
 def booking_grid(
     near: list[NearBay], *, day: dt.date, length_m, zero_emission: bool, duration: int, now=None
 ) -> Grid:
-    """Bays by time in quarter hours: free, taken, zero-emission only, closed.
+    """Bays by time in quarter hours: free, taken, zero-emission only, closed, or free but
+    not bookable (past, beyond the horizon, too long a vehicle) with the reason.
 
     A cell is bookable when a stay of `duration` starting there fits the whole
     way (the same answer availability() gives the API).
     """
+    now = now or localtime.now()
     bays = [n.bay for n in near]
     days = bay_days(bays, day)
     starts = _free_minutes(bays, day, duration, length_m, zero_emission, now)
@@ -166,9 +185,12 @@ def booking_grid(
     rows = []
     for n in near:
         bay_day = days[n.bay.pk]
+        unbookable = _unbookable_day(n.bay, day, now)
         row = Row(n.bay, n.distance)
         for minute, label in columns:
             state = _state(bay_day, minute, length_cm, zero_emission)
+            if state == FREE:
+                state = unbookable or _past_on_the_day(day, minute, now) or FREE
             row.cells.append(
                 Cell(
                     minute=minute,
@@ -181,7 +203,42 @@ def booking_grid(
                 )
             )
         rows.append(row)
-    return Grid(day, columns, rows)
+    horizon_days, last_day = booking_horizon(bays, now)
+    return Grid(day, columns, rows, horizon_days=horizon_days, last_day=last_day,
+                reason=_reason(near, days, day, length_cm, now), vehicle_m=length_cm / 100,
+                longest_vehicle_m=max((d.limits.max_vehicle_cm for d in days.values()),
+                                      default=0) / 100)
+
+
+def _unbookable_day(bay: LoadingBay, day: dt.date, now) -> str | None:
+    today = now.astimezone(localtime.LOCAL).date()
+    if day < today:
+        return PAST
+    if day > today + dt.timedelta(days=bay.zone.book_ahead_days):
+        return BEYOND_HORIZON
+    return None
+
+
+def _past_on_the_day(day: dt.date, minute: int, now) -> str | None:
+    return PAST if localtime.instant_at(day, minute) < now else None
+
+
+def _reason(near, days, day, length_cm, now) -> str:
+    """The one reason every bay shares for having no bookable start, if there is one."""
+    if not near:
+        return ""
+    reasons = {_unbookable_day(n.bay, day, now) for n in near}
+    if reasons == {PAST}:
+        return PAST
+    if reasons == {BEYOND_HORIZON}:
+        return BEYOND_HORIZON
+    if all(_never_fits(days[n.bay.pk].limits, length_cm) for n in near):
+        return TOO_LONG
+    return ""
+
+
+def _never_fits(limits, length_cm: int) -> bool:
+    return length_cm > limits.max_vehicle_cm or length_cm > limits.kerb_cm
 
 
 def _free_minutes(bays, day, duration, length_m, zero_emission, now) -> dict[int, set[int]]:
@@ -216,6 +273,8 @@ def _state(bay_day, minute, length_cm, zero_emission) -> str:
     if not bay_day.is_open_to(zero_emission)[minute]:
         return CLEAN_ONLY
     limits = bay_day.limits
+    if _never_fits(limits, length_cm):
+        return TOO_LONG
     room = (
         length_cm <= limits.max_vehicle_cm
         and bay_day.count[minute] < limits.max_vehicles

@@ -656,3 +656,57 @@ def test_revoking_an_api_key_asks_first_then_revokes_it(client_owner, shop):
     assert client_owner.post(url, CONFIRMED).status_code == 302
     key.refresh_from_db()
     assert key.revoked
+# --- The grid says why nothing can be booked ----------------------------------------------------
+
+
+def grid_page(client, day, **extra) -> str:
+    return client.get("/portal/book/", grid_query(day, **extra)).content.decode()
+
+
+def test_the_grid_states_the_booking_horizon(client_owner):
+    page = grid_page(client_owner, FRIDAY)
+    assert "You can book up to 28 days ahead, until Friday 24 April 2026." in page
+    assert 'id="grid-reason"' not in page
+
+
+def test_the_grid_of_a_past_day_says_it_has_passed(client_owner, bay):
+    page = grid_page(client_owner, FRIDAY - dt.timedelta(days=1))
+    assert "This day has passed: choose today or a later day." in page
+    assert 'title="past 08:00"' in page
+    assert "too short for this stay 08:00" not in page
+
+
+def test_the_grid_beyond_the_horizon_says_so(client_owner, bay):
+    page = grid_page(client_owner, FRIDAY + dt.timedelta(days=29))
+    assert "This day is further ahead than bays can be booked" in page
+    assert 'title="not yet bookable 08:00"' in page
+    assert 'name="slot"' not in page
+    last = grid_page(client_owner, FRIDAY + dt.timedelta(days=28))
+    assert 'id="grid-reason"' not in last and 'name="slot"' in last
+
+
+def test_the_grid_says_when_the_vehicle_is_too_long_for_every_bay(client_owner, bay):
+    page = grid_page(client_owner, FRIDAY, vehicle_length_m="19")
+    assert "A vehicle of 19 m is too long for every bay near your shop" in page
+    assert 'title="too long for this bay 08:00"' in page
+    assert 'title="taken 08:00"' not in page
+
+
+def test_earlier_today_is_marked_past(client_owner, bay):
+    import time_machine
+
+    with time_machine.travel(at(FRIDAY, "09:00"), tick=False):
+        page = grid_page(client_owner, FRIDAY)
+    assert 'title="past 08:45"' in page
+    assert f'value="{bay.pk}@{minute("09:00")}"' in page
+    assert 'id="grid-reason"' not in page
+
+
+def test_the_recurring_form_states_and_keeps_to_the_horizon(client_owner, shop, bay):
+    form = client_owner.get("/portal/recurring/new/").content.decode()
+    assert "Bookings can be made up to 28 days ahead, until Friday 24 April 2026." in form
+    response = client_owner.post("/portal/recurring/new/", series_form(
+        bay, until=(FRIDAY + dt.timedelta(days=29)).isoformat()))
+    assert "Bookings can be made until Friday 24 April 2026 at the latest" in (
+        response.content.decode())
+    assert not BookingSeries.objects.exists()
