@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from operations.history import audit_history
 from operations.models import SolverRun
 from organisations.models import Organisation, Vehicle
+from places import localtime
 from places.models import LoadingBay
 
 
@@ -146,7 +147,7 @@ class Booking(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} {self.bay.code} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.reference} {self.bay.code} {localtime.wall_clock(self.start)}"
 
     @property
     def is_occupying(self) -> bool:
@@ -392,4 +393,4 @@ class WaitlistEntry(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organisation} {self.bay.code} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.organisation} {self.bay.code} {localtime.wall_clock(self.start)}"

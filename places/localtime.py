@@ -128,3 +128,12 @@ def elapsed(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
     hour off across a clock change; in UTC it is exact.
     """
     return end.astimezone(UTC) - start.astimezone(UTC)
+
+
+def wall_clock(instant: dt.datetime, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """An instant as the clock on the wall in Amsterdam shows it, for titles and labels.
+
+    A stored datetime comes back from the database in UTC; printed as it is it would be an
+    hour or two early.
+    """
+    return instant.astimezone(LOCAL).strftime(pattern)

@@ -78,7 +78,8 @@ class Zone(models.Model):
         verbose_name = _("zone")
         verbose_name_plural = _("zones")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="zone_name_unique"),
+            models.UniqueConstraint(fields=["municipality", "name"], name="zone_name_unique",
+                violation_error_message=_("This municipality already has a zone with this name.")),
         ]
 
     def __str__(self):
@@ -108,13 +109,17 @@ class LoadingBay(models.Model):
         verbose_name_plural = _("loading bays")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kerb_length_m__gt=0), name="bay_kerb_length_positive"
+                condition=Q(kerb_length_m__gt=0), name="bay_kerb_length_positive",
+                violation_error_message=_("The kerb must be longer than 0 m.")
             ),
-            models.CheckConstraint(condition=Q(max_vehicles__gte=1), name="bay_room_for_one"),
+            models.CheckConstraint(condition=Q(max_vehicles__gte=1), name="bay_room_for_one",
+                violation_error_message=_("A bay must have room for at least one vehicle.")),
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90)
                 & Q(longitude__gte=-180, longitude__lte=180),
                 name="bay_coordinates_valid",
+                violation_error_message=_("Latitude must lie between -90 and 90 and longitude "
+                                          "between -180 and 180."),
             ),
         ]
 
@@ -146,12 +151,15 @@ class TimeWindow(models.Model):
         verbose_name_plural = _("time windows")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end__gt=models.F("start")), name="window_ends_after_start"
+                condition=Q(end__gt=models.F("start")), name="window_ends_after_start",
+                violation_error_message=_("A window must end after it starts.")
             ),
             models.CheckConstraint(
                 condition=(Q(zone__isnull=False) & Q(bay__isnull=True))
                 | (Q(zone__isnull=True) & Q(bay__isnull=False)),
                 name="window_for_zone_or_bay",
+                violation_error_message=_("A window belongs to a zone or to a bay, not both and "
+                                          "not neither."),
             ),
         ]
 
@@ -208,17 +216,23 @@ class Closure(models.Model):
         verbose_name_plural = _("closures")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__gte=models.F("start_date")), name="closure_dates_ordered"
+                condition=Q(end_date__gte=models.F("start_date")), name="closure_dates_ordered",
+                violation_error_message=_("The last day of a closure cannot be before its first "
+                                          "day.")
             ),
             models.CheckConstraint(
                 condition=(Q(zone__isnull=False) & Q(bay__isnull=True))
                 | (Q(zone__isnull=True) & Q(bay__isnull=False)),
                 name="closure_for_zone_or_bay",
+                violation_error_message=_("Close either a whole zone or one bay: choose one of the "
+                                          "two."),
             ),
             models.CheckConstraint(
                 condition=(Q(start_time__isnull=True) & Q(end_time__isnull=True))
                 | Q(end_time__gt=models.F("start_time")),
                 name="closure_times_ordered",
+                violation_error_message=_("A closure must end after it starts; give both times, or "
+                                          "neither for the whole day."),
             ),
         ]
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import Organisation
+from places import localtime
 from places.models import Weekday
 
 # --- Shared hubs ------------------------------------------------------------------
@@ -235,7 +236,7 @@ class DockReservation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} {self.door.code} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.reference} {self.door.code} {localtime.wall_clock(self.start)}"
 
 
 class StorageReservation(models.Model):

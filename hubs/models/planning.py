@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from operations.models import SolverRun
 from organisations.models import Organisation
+from places import localtime
 
 from .hubs import Hub, LastMileChain
 from .pickups import PickupRequest, WasteStream
@@ -163,7 +164,7 @@ class PlannedRoute(models.Model):
         verbose_name_plural = _("planned routes")
 
     def __str__(self):
-        return f"{self.vehicle} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.vehicle} {localtime.wall_clock(self.start)}"
 
 
 class RouteStop(models.Model):

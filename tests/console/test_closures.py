@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 import sys
 import types
 
@@ -102,3 +103,31 @@ def test_the_console_shows_the_hit_bookings_before_confirming_and_notifies_once(
 
     client.post(reverse("console:closure_announce", args=[closure.pk]))
     assert Notification.objects.count() == 1
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"end_time": ""}, "Geef beide tijden, of geen voor de hele dag."),
+    ({"start_time": "10:00"}, "Een afsluiting moet eindigen nadat ze begint."),
+    ({"end_date": (FRIDAY - dt.timedelta(days=1)).isoformat()}, "De laatste dag"),
+    ({"zone": "zone"}, "Sluit een hele zone of één laadplek af: kies een van beide."),
+])
+def test_the_closure_form_explains_every_refusal_in_a_sentence(client, leiden, changes, message):
+    client.force_login(leiden.admin)
+    client.cookies["django_language"] = "nl"
+    form = {"bay": leiden.bay.pk, "reason": "market", "description": "Markt",
+            "start_date": FRIDAY.isoformat(), "end_date": FRIDAY.isoformat(),
+            "start_time": "08:00", "end_time": "09:00", "action": "preview", **changes}
+    if form.get("zone") == "zone":
+        form["zone"] = leiden.zone.pk
+    page = client.post(reverse("console:closure_new"), form).content.decode()
+    errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
+    assert errors and message in page
+    assert "Beperking" not in page and "geschonden" not in page
+    assert not Closure.objects.exists()
+
+
+def test_a_bookings_title_shows_amsterdam_time(leiden):
+    from bookings.models import Booking
+
+    stored = Booking.objects.get(pk=leiden.booking.pk)  # read back from the database, in UTC
+    assert str(stored).endswith(f"{FRIDAY.isoformat()} 08:00")
