@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from console.admin_scoping import MunicipalityScopedAdmin
+from operations.admin import solver_progress, solver_status_label
 from places import localtime
 
 from . import allocation
@@ -90,7 +91,7 @@ class AllocationRunAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
         "day",
         "status",
         "trigger",
-        "solver_status",
+        "solver_outcome",
         "served_count",
         "requests_count",
         "objective",
@@ -101,25 +102,24 @@ class AllocationRunAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_filter = ["status", "trigger", "zone"]
     search_fields = ["zone__name"]
     date_hierarchy = "day"
-    readonly_fields = [f.name for f in AllocationRun._meta.fields if f.name != "id"] + [
-        "progress_summary"
-    ]
+    # The raw progress JSON and solver status are left out: the summaries say them in words.
+    exclude = ["progress", "solver_status"]
+    readonly_fields = [f.name for f in AllocationRun._meta.fields
+                       if f.name not in ("id", "progress", "solver_status")] + [
+        "progress_summary", "solver_outcome"]
     actions = [start_allocation_run_again]
+
+    def has_add_permission(self, request):
+        # A run is started from the zone list or by the cut-off schedule, never typed in.
+        return False
 
     @admin.display(description=gettext_lazy("progress"))
     def progress_summary(self, run):
-        """What the solver reported last: phase, objective so far, seconds."""
-        p = run.progress or {}
-        if not p.get("phase"):
-            return "–"
-        parts = [str(p["phase"])]
-        if p.get("objective") is not None:
-            parts.append(_("objective %(value)s") % {"value": p["objective"]})
-        if p.get("elapsed_s") is not None:
-            parts.append(f"{p['elapsed_s']} s")
-        if p.get("attempt"):
-            parts.append(_("attempt %(n)s") % {"n": p["attempt"]})
-        return ", ".join(parts)
+        return solver_progress(run)
+
+    @admin.display(description=gettext_lazy("solver status"))
+    def solver_outcome(self, run):
+        return solver_status_label(run)
 
 
 @admin.register(Quota)

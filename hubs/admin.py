@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.errors import BookingError
 from console.admin_scoping import MunicipalityScopedAdmin
+from operations.admin import solver_progress, solver_status_label
+from organisations.models import Organisation
 
 from . import services
 from .models import (
@@ -161,13 +163,20 @@ class PlanningRunAdmin(admin.ModelAdmin):
     list_filter = ["status", "trigger", "day"]
     actions = [plan_again]
     fields = ["collector", "day", "time_limit_seconds"]
-    readonly_fields = ["status", "progress", "solver_status", "objective", "stops_count",
+    readonly_fields = ["status", "progress_summary", "solver_outcome", "objective", "stops_count",
                        "planned_count", "conflicts_count", "vehicles_used", "distance_m",
                        "solver_seconds", "attempts", "error", "started_at", "solved_at",
                        "finished_at"]
 
     def get_fields(self, request, obj=None):
         return self.fields if obj is None else self.fields + self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "collector":
+            # Only a waste collector has vehicles to route; the service refuses others too.
+            kwargs["queryset"] = Organisation.objects.filter(
+                kind=Organisation.Kind.WASTE_COLLECTOR)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.fields + self.readonly_fields
@@ -180,6 +189,14 @@ class PlanningRunAdmin(admin.ModelAdmin):
             started_by=request.user, time_limit_seconds=obj.time_limit_seconds,
         )
         obj.pk = run.pk
+
+    @admin.display(description=_("progress"))
+    def progress_summary(self, run):
+        return solver_progress(run)
+
+    @admin.display(description=_("solver status"))
+    def solver_outcome(self, run):
+        return solver_status_label(run)
 
     @admin.display(description=_("bundling report"))
     def report_link(self, run):

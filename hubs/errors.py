@@ -93,3 +93,9 @@ class ChainOrder(HubError):
 class NotZeroEmission(HubError):
     code = "not_zero_emission"
     default_message = _("The last mile into the zone is driven by a zero-emission vehicle.")
+
+
+class NotACollector(HubError):
+    code = "not_a_collector"
+    http_status = 422
+    default_message = _("Only a waste collector's day can be planned; choose a waste collector.")

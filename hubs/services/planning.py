@@ -24,6 +24,7 @@ from organisations.models import Organisation
 from places import localtime
 from solvers import routing
 
+from ..errors import NotACollector
 from ..models import PickupRequest, PlannedRoute, PlanningRun, RouteStop
 from ..routing import Plan, build_problem, whole_minute
 
@@ -38,8 +39,15 @@ def planning_run_start(
     *, collector, day: dt.date, trigger: str = PlanningRun.Trigger.MANUAL, started_by=None,
     time_limit_seconds: int | None = None,
 ) -> PlanningRun:
-    """Create a queued run and enqueue its task once the transaction commits."""
+    """Create a queued run and enqueue its task once the transaction commits.
+
+    Refused (NotACollector) for a shop or a municipality, which have no vehicles to route:
+    the worker would only fail on it later.
+    """
     from ..tasks import SOLVER_QUEUE, plan_collector_day
+
+    if collector.kind != Organisation.Kind.WASTE_COLLECTOR:
+        raise NotACollector()
 
     fields = {"time_limit_seconds": time_limit_seconds} if time_limit_seconds else {}
     run = PlanningRun.objects.create(

@@ -70,6 +70,24 @@ def test_the_run_list_shows_progress(admin_client):
     AllocationRun.objects.create(zone=zone, day=SATURDAY, trigger="manual", status="running",
                                  progress={"phase": "lns", "objective": 12345, "elapsed_s": 3.0,
                                            "attempt": 1})
+    admin_client.cookies["django_language"] = "en"
     response = admin_client.get(reverse("admin:bookings_allocationrun_changelist"))
     assert response.status_code == 200
-    assert "lns" in response.content.decode() and "12345" in response.content.decode()
+    assert "improving the plan, objective 12345, 3.0 s, attempt 1" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_run_page_shows_its_progress_once_in_words_and_no_run_is_typed_in(admin_client):
+    zone, _ = a_zone_with_bays(1)
+    run = AllocationRun.objects.create(zone=zone, day=SATURDAY, trigger="manual",
+                                       status="applied", solver_status="OPTIMAL",
+                                       progress={"phase": "applied", "planned": 3})
+    admin_client.cookies["django_language"] = "nl"
+    page = admin_client.get(reverse("admin:bookings_allocationrun_change", args=[run.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "plan toegepast" in html and "beste mogelijke plan" in html
+    assert "OPTIMAL" not in html and "&quot;phase&quot;" not in html
+    changelist = admin_client.get(reverse("admin:bookings_allocationrun_changelist"))
+    assert reverse("admin:bookings_allocationrun_add") not in changelist.content.decode()
+    assert admin_client.get(reverse("admin:bookings_allocationrun_add")).status_code == 403

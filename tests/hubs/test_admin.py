@@ -35,3 +35,21 @@ def test_adding_a_planning_run_in_the_admin_queues_it(frozen_now, admin_client):
     run = PlanningRun.objects.get()
     assert (run.status, run.trigger, run.time_limit_seconds) == (
         PlanningRun.Status.QUEUED, PlanningRun.Trigger.MANUAL, 10)
+
+
+@pytest.mark.parametrize("kind", ["shop", "municipality"])
+def test_only_a_waste_collector_can_be_planned(frozen_now, admin_client, kind):
+    from hubs.errors import NotACollector
+    from hubs.services import planning
+    from tests.factories import OrganisationFactory
+
+    cv, _bays, _pickups = collectors_day(SATURDAY)
+    other = OrganisationFactory(kind=kind)
+    form = admin_client.get("/admin/hubs/planningrun/add/").content.decode()
+    assert f'value="{cv.organisation.pk}"' in form and f'value="{other.pk}"' not in form
+    response = admin_client.post("/admin/hubs/planningrun/add/", {
+        "collector": other.pk, "day": SATURDAY.isoformat(), "time_limit_seconds": 10})
+    assert response.status_code == 200  # the form refuses the choice
+    with pytest.raises(NotACollector):
+        planning.planning_run_start(collector=other, day=SATURDAY)
+    assert not PlanningRun.objects.exists()
