@@ -7,7 +7,9 @@ model permissions still decide what a person may do at all; this only narrows
 where.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 
 from .scoping import CUSTOM_CHOICE_LOOKUPS, in_scope, scope_of, scope_queryset
 
@@ -18,8 +20,32 @@ def request_scope(request):
     return request._venster_scope
 
 
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A sidebar filter on a relation that offers only the scope's rows: a Gouda admin
+    does not see the names of Leiden's zones, bays or organisations."""
+
+    def field_choices(self, field, request, model_admin):
+        rows = scope_queryset(field.related_model._default_manager.all(), request_scope(request))
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            rows = rows.order_by(*ordering)
+        return [(row.pk, str(row)) for row in rows]
+
+
 class MunicipalityScopedAdmin:
     """Mixin for ModelAdmin and InlineModelAdmin classes."""
+
+    def get_list_filter(self, request):
+        return [self._scoped_filter(entry) for entry in super().get_list_filter(request)]
+
+    def _scoped_filter(self, entry):
+        if not isinstance(entry, str):
+            return entry
+        try:
+            field = get_fields_from_path(self.model, entry)[-1]
+        except FieldDoesNotExist:
+            return entry
+        return (entry, ScopedRelatedFieldListFilter) if field.is_relation else entry
 
     def get_queryset(self, request):
         return scope_queryset(super().get_queryset(request), request_scope(request))

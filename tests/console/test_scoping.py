@@ -122,3 +122,20 @@ def test_the_console_is_closed_to_people_who_do_not_manage_a_municipality(client
     assert client.get(reverse("console:index")).status_code == 403
     client.logout()
     assert client.get(reverse("console:index")).status_code == 302
+
+
+def test_the_filter_sidebars_of_a_gouda_admin_name_no_leiden_zone(client, leiden, gouda):
+    from tests.factories import ZoneFactory
+
+    ZoneFactory(municipality=gouda.municipality, name="Noord Gouda", slug="noord-gouda")
+    client.force_login(gouda.admin)
+    for model in ("bookings_booking", "bookings_bookingrequest", "bookings_allocationrun",
+                  "bookings_quota"):
+        page = client.get(reverse(f"admin:{model}_changelist")).content.decode()
+        assert "Noord Gouda" in page, model  # the sidebar is there, with Gouda's zones
+        assert "Centrum Leiden" not in page, model
+
+
+def test_a_superusers_filter_sidebar_still_names_every_zone(admin_client, leiden, gouda):
+    page = admin_client.get(reverse("admin:bookings_booking_changelist")).content.decode()
+    assert "Centrum Leiden" in page and "Centrum Gouda" in page
