@@ -93,7 +93,8 @@ class Exemption(models.Model):
 
     plate = models.CharField(_("licence plate"), max_length=8)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="exemptions"
+        Municipality, on_delete=models.CASCADE, related_name="exemptions",
+        verbose_name=_("municipality"),
     )
     zone = models.ForeignKey(
         Zone, on_delete=models.CASCADE, null=True, blank=True, related_name="exemptions",
@@ -155,7 +156,8 @@ class DayExemptionUse(models.Model):
 
     plate = models.CharField(_("licence plate"), max_length=8)
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="day_exemption_uses"
+        Municipality, on_delete=models.CASCADE, related_name="day_exemption_uses",
+        verbose_name=_("municipality"),
     )
     exemption = models.ForeignKey(Exemption, on_delete=models.CASCADE, related_name="uses")
     day = models.DateField(_("day"))

@@ -30,7 +30,8 @@ class SolverRun(models.Model):
     day = models.DateField(_("day"))
     trigger = models.CharField(_("started by"), max_length=20, choices=Trigger.choices)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("started by user"),
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     progress = models.JSONField(_("progress"), default=dict, blank=True)

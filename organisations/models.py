@@ -33,6 +33,7 @@ class Organisation(models.Model):
         null=True,
         blank=True,
         related_name="organisations",
+        verbose_name=_("municipality"),
         help_text=_("For a municipality: which one. Empty for a regional administration."),
     )
     street_address = models.CharField(_("address"), max_length=200, blank=True)

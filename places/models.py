@@ -41,7 +41,8 @@ class Zone(models.Model):
     The zone carries the rules that cities set for every bay inside it.
     """
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="zones")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="zones",
+                                     verbose_name=_("municipality"))
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), unique=True)
     boundary = models.JSONField(_("boundary"), help_text=_("GeoJSON Polygon"), default=dict)

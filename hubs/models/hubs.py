@@ -71,7 +71,8 @@ class HubShare(models.Model):
 
     hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="shares")
     municipality = models.ForeignKey(
-        "places.Municipality", on_delete=models.PROTECT, related_name="hub_shares"
+        "places.Municipality", on_delete=models.PROTECT, related_name="hub_shares",
+        verbose_name=_("municipality"),
     )
     dock_share_percent = models.PositiveSmallIntegerField(
         _("share of dock doors (%)"), null=True, blank=True,

@@ -114,7 +114,8 @@ class PlanningRun(SolverRun):
         FAILED = "failed", _("Failed")
 
     collector = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="planning_runs"
+        Organisation, on_delete=models.PROTECT, related_name="planning_runs",
+        verbose_name=_("collector"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED

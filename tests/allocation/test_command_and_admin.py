@@ -88,6 +88,7 @@ def test_a_run_page_shows_its_progress_once_in_words_and_no_run_is_typed_in(admi
     assert page.status_code == 200
     assert "plan toegepast" in html and "beste mogelijke plan" in html
     assert "OPTIMAL" not in html and "&quot;phase&quot;" not in html
+    assert "Gestart door gebruiker" in html and "Started by" not in html
     changelist = admin_client.get(reverse("admin:bookings_allocationrun_changelist"))
     assert reverse("admin:bookings_allocationrun_add") not in changelist.content.decode()
     assert admin_client.get(reverse("admin:bookings_allocationrun_add")).status_code == 403

@@ -53,3 +53,9 @@ def test_only_a_waste_collector_can_be_planned(frozen_now, admin_client, kind):
     with pytest.raises(NotACollector):
         planning.planning_run_start(collector=other, day=SATURDAY)
     assert not PlanningRun.objects.exists()
+
+
+def test_the_planning_run_form_is_labelled_in_dutch(frozen_now, admin_client):
+    admin_client.cookies["django_language"] = "nl"
+    form = admin_client.get("/admin/hubs/planningrun/add/").content.decode()
+    assert "Inzamelaar" in form and "Collector" not in form
