@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 
 from places import localtime
@@ -32,6 +34,29 @@ def cutoff_instant(zone: Zone, day: dt.date) -> dt.datetime:
     except localtime.LocalTimeError:
         wall = dt.datetime.combine(before, zone.allocation_cutoff, tzinfo=localtime.LOCAL)
         return wall.astimezone(localtime.UTC).astimezone(localtime.LOCAL)
+
+
+def first_open_day(zone: Zone, now: dt.datetime | None = None) -> dt.date:
+    """The first day whose requests the zone still collects: tomorrow until the cut-off,
+    the day after tomorrow from then on."""
+    now = now or localtime.now()
+    day = now.astimezone(localtime.LOCAL).date() + dt.timedelta(days=1)
+    while now >= cutoff_instant(zone, day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def outcome_expected_by(zone: Zone, day: dt.date) -> dt.datetime:
+    """When requesters can count on the outcome for `day`: the schedule starts the run
+    within one beat of the cut-off, and the solver then has its time limit, plus a minute
+    to apply the plan and send the notices."""
+    schedule = settings.CELERY_BEAT_SCHEDULE.get("bookings-start-due-allocation-runs", {})
+    beat = dt.timedelta(seconds=float(schedule.get("schedule", 300)))
+    solving = dt.timedelta(seconds=settings.ALLOCATION_SOLVER_SECONDS + 60)
+    slack = beat + solving
+    # round up to the next five minutes: a promise reads better as 16:10 than 16:07
+    minutes = math.ceil(slack.total_seconds() / 300) * 5
+    return localtime.later(cutoff_instant(zone, day), minutes)
 
 
 def request_submit(

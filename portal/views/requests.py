@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from bookings import errors
 from bookings.models import Booking, BookingRequest
-from bookings.requests import request_submit, request_withdraw
+from bookings.requests import (
+    cutoff_instant,
+    first_open_day,
+    outcome_expected_by,
+    request_submit,
+    request_withdraw,
+)
 
 from .. import forms, services
 from .base import ConfirmedActionView, PortalView, today
@@ -23,15 +29,20 @@ class RequestsView(PortalView):
     def get(self, request):
         return self._page(self._form())
 
+    def _zone(self):
+        """The zone of the nearest bay: its cut-off decides which day is still open."""
+        return self.near[0].bay.zone if self.near else None
+
     def _form(self, data=None):
-        tomorrow = today() + dt.timedelta(days=1)
+        zone = self._zone()
+        first_day = first_open_day(zone) if zone else today() + dt.timedelta(days=1)
         return forms.RequestForm(
             data,
             organisation=self.organisation,
             bays=[n.bay for n in self.near],
             initial={
                 "token": services.new_form_token(),
-                "day": tomorrow,
+                "day": first_day,
                 "earliest": dt.time(7),
                 "latest_end": dt.time(10),
                 "duration": 30,
@@ -46,9 +57,25 @@ class RequestsView(PortalView):
             .prefetch_related("bays")
             .order_by("-day", "-created_at")[:50]
         )
-        response = self.render("requests.html", form=form, requests=requests)
+        response = self.render("requests.html", form=form, requests=requests,
+                               **self._deadlines())
         response.status_code = status
         return response
+
+    def _deadlines(self) -> dict:
+        """The first open day with its cut-off and expected outcome, and tomorrow's when
+        tomorrow is already closed, so the page can say both."""
+        zone = self._zone()
+        if zone is None:
+            return {}
+        tomorrow = today() + dt.timedelta(days=1)
+        open_day = first_open_day(zone)
+        deadlines = {"open_day": open_day, "open_cutoff": cutoff_instant(zone, open_day),
+                     "open_outcome": outcome_expected_by(zone, open_day)}
+        if open_day > tomorrow:
+            deadlines.update(closed_day=tomorrow, closed_cutoff=cutoff_instant(zone, tomorrow),
+                             closed_outcome=outcome_expected_by(zone, tomorrow))
+        return deadlines
 
     def post(self, request):
         form = self._form(request.POST)

@@ -710,3 +710,35 @@ def test_the_recurring_form_states_and_keeps_to_the_horizon(client_owner, shop, 
     assert "Bookings can be made until Friday 24 April 2026 at the latest" in (
         response.content.decode())
     assert not BookingSeries.objects.exists()
+
+
+# --- Which day requests are still collected for -------------------------------------------------
+
+
+def test_before_the_cut_off_requests_default_to_tomorrow_and_say_when_it_closes(client_owner):
+    page = client_owner.get("/portal/requests/").content.decode()
+    saturday = FRIDAY + dt.timedelta(days=1)
+    assert f'value="{saturday.isoformat()}"' in page
+    assert ("Requests for Saturday 28 March can be sent until Friday 27 March at 16:00. "
+            "You hear the outcome by Friday 27 March at 16:10.") in page
+    assert "closed on" not in page
+
+
+def test_after_the_cut_off_requests_default_to_the_first_open_day_and_say_why(
+        client_owner, shop, bay):
+    import time_machine
+
+    from tests.html_forms import form_with
+
+    with time_machine.travel(at(FRIDAY, "17:00"), tick=False):
+        page = client_owner.get("/portal/requests/").content.decode()
+        sunday = FRIDAY + dt.timedelta(days=2)
+        assert f'value="{sunday.isoformat()}"' in page
+        assert ("Requests for Saturday 28 March closed on Friday 27 March at 16:00; their "
+                "outcome comes by 16:10.") in page
+        assert "Requests for Sunday 29 March can be sent until Saturday 28 March at 16:00." in page
+        data = form_with(page, "earliest")
+        data["bays"] = [str(bay.pk)]
+        response = client_owner.post("/portal/requests/", data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert BookingRequest.objects.get(organisation=shop).day == sunday
