@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('access', '0001_register_and_exemptions'),
-        ('places', '0003_constraint_messages_and_labels'),
+        ('places', '0004_constraint_messages_and_labels'),
     ]
 
     operations = [

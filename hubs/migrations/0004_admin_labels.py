@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('hubs', '0003_dock_door_exclusion_postgres'),
         ('organisations', '0002_has_webhook_endpoints'),
-        ('places', '0003_constraint_messages_and_labels'),
+        ('places', '0004_constraint_messages_and_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_has_webhook_endpoints'),
-        ('places', '0003_constraint_messages_and_labels'),
+        ('places', '0004_constraint_messages_and_labels'),
     ]
 
     operations = [

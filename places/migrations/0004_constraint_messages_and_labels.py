@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0002_closure_announced_at'),
+        ('places', '0003_zone_check_in_and_no_show'),
     ]
 
     operations = [
