@@ -17,8 +17,8 @@ from django.conf import settings
 from django.utils.translation import trans_real
 
 ROOT = Path(settings.BASE_DIR)
-#: what the project-wide catalog (locale/) holds, as scripts/portal_messages.py extracts it
-PROJECT_WIDE = ("templates", "config")
+#: the project-wide catalog: config/ holds the site's templates and its locale/
+PROJECT = Path(settings.PROJECT_DIR)
 NOT_SOURCE = shutil.ignore_patterns("locale", "migrations", "static", "__pycache__", "*.pyc")
 
 
@@ -28,7 +28,7 @@ def project_apps() -> list[Path]:
 
 
 def project_catalogs() -> list[Path]:
-    return sorted(path for path in [ROOT / "locale", *(app / "locale" for app in project_apps())]
+    return sorted(path for path in [PROJECT / "locale", *(app / "locale" for app in project_apps())]
                   if (path / "nl" / "LC_MESSAGES" / "django.po").exists())
 
 
@@ -78,7 +78,7 @@ def test_every_message_in_the_catalogs_has_a_dutch_translation():
 def test_every_string_marked_for_translation_is_translated_at_run_time(tmp_path):
     catalog = trans_real.translation("nl")._catalog
     sources = {app.name: [app] for app in project_apps()}
-    sources["project"] = [ROOT / name for name in PROJECT_WIDE]
+    sources["project"] = [PROJECT]
     missing = {}
     for name, folders in sources.items():
         lacking = [described(entry) for entry in extracted(folders, tmp_path / name)
