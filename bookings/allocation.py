@@ -51,8 +51,8 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from access.services import booking_zero_emission, counts_as_zero_emission
-from operations.enqueue import enqueue_on_commit
 from notifications.services import in_language_of
+from operations.enqueue import enqueue_on_commit
 from places import localtime
 from places.models import LoadingBay, Zone
 

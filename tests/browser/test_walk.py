@@ -91,13 +91,7 @@ class Known:
 
 
 ALL_ROLES = frozenset(PAGES)
-KNOWN: list[Known] = [
-    Known("inline JS handlers: the language selector's onchange (fixed on uifix)",
-          ALL_ROLES, r".", r"Executing inline event handler violates|script-src-attr blocked"),
-    Known("SVG decimal commas: the run sheet's map in Dutch (fixed on uifix)",
-          frozenset({"inzamelaar"}), r"/hubs/routes/\d+/sheet/ .* nl",
-          r"<circle> attribute c[xy]: Expected length"),
-]
+KNOWN: list[Known] = []
 
 
 def test_every_url_of_the_project_is_someones_page_or_explained():
