@@ -371,7 +371,7 @@ def test_a_booking_page_shows_status_reference_and_a_qr_code(client_owner, shop,
 def test_a_cancelled_booking_shows_no_qr_code_and_no_driver_hint(client_owner, shop, bay):
     book_post(client_owner, bay, "08:00")
     booking = Booking.objects.get(organisation=shop)
-    client_owner.post(f"/portal/bookings/{booking.reference}/cancel/")
+    client_owner.post(f"/portal/bookings/{booking.reference}/cancel/", CONFIRMED)
     page = client_owner.get(f"/portal/bookings/{booking.reference}/").content.decode()
     assert "Cancelled" in page and booking.reference in page
     assert 'class="qr"' not in page and "<svg" not in page
