@@ -6,11 +6,15 @@ from their class; bad input lists its field errors. Nothing a caller sends
 should turn into a 500.
 """
 
+import json
+
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError, IntegrityError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -46,9 +50,49 @@ def problem(*, status_code: int, code: str, title: str, detail: str, **extra) ->
     }
 
 
+class ProblemResponse(Response):
+    """A problem document is JSON whatever the request negotiated.
+
+    A browser's Accept header picks DRF's HTML page and a calendar app's picks
+    text/calendar; neither may turn a refusal into something that is not
+    application/problem+json.
+    """
+
+    def __init__(self, body: dict, headers=None):
+        super().__init__(body, status=body["status"], headers=headers,
+                         content_type=PROBLEM_CONTENT_TYPE)
+
+    @property
+    def rendered_content(self):
+        self.accepted_renderer = JSONRenderer()
+        self.accepted_media_type = JSONRenderer.media_type
+        return super().rendered_content
+
+
 def problem_response(body: dict, headers=None) -> Response:
-    return Response(body, status=body["status"], headers=headers,
-                    content_type=PROBLEM_CONTENT_TYPE)
+    return ProblemResponse(body, headers=headers)
+
+
+# Statuses that Django answers before (or outside) any API view: an address without a
+# route, a crash, a request Django itself refuses, a PermissionDenied from plain Django.
+STATUS_PROBLEMS = {
+    400: ("bad_request", gettext_lazy("Bad request."),
+          gettext_lazy("The server cannot read this request.")),
+    403: ("permission_denied", gettext_lazy("Permission denied."),
+          gettext_lazy("You do not have permission to perform this action.")),
+    404: ("not_found", gettext_lazy("Not found."),
+          gettext_lazy("There is no API endpoint or object at this address.")),
+    500: ("server_error", gettext_lazy("Server error."),
+          gettext_lazy("Something went wrong on our side; the error has been logged.")),
+}
+
+
+def status_problem_response(status_code: int) -> HttpResponse:
+    """A plain Django response (no DRF view is involved) with a problem document."""
+    code, title, detail = STATUS_PROBLEMS[status_code]
+    body = problem(status_code=status_code, code=code, title=title, detail=detail)
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=status_code,
+                        content_type=PROBLEM_CONTENT_TYPE)
 
 
 def _is_leaf(details) -> bool:
@@ -115,6 +159,21 @@ def _drf_problem(exc: exceptions.APIException, status_code: int) -> dict:
     details = exc.get_full_details()
     if isinstance(details, dict) and "code" in details:
         code = details["code"]
-    title = str(exc.default_detail)
+    title = _title(exc)
     detail = str(exc.detail) if isinstance(exc.detail, str) else title
     return problem(status_code=status_code, code=str(code), title=title, detail=detail)
+
+
+# The default_detail of these is a template ('Method "{method}" not allowed.'); a problem
+# type's title reads the same for every occurrence (RFC 9457, 3.1.3), the detail names it.
+TEMPLATED_TITLES = {
+    exceptions.MethodNotAllowed: gettext_lazy("Method not allowed."),
+    exceptions.UnsupportedMediaType: gettext_lazy("Unsupported media type."),
+}
+
+
+def _title(exc: exceptions.APIException) -> str:
+    for exc_class, title in TEMPLATED_TITLES.items():
+        if isinstance(exc, exc_class):
+            return str(title)
+    return str(exc.default_detail)

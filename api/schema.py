@@ -3,8 +3,8 @@ API key security scheme."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import serializers
 
 from .exceptions import PROBLEM_CONTENT_TYPE
 
@@ -13,35 +13,6 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     description="Retry safely: the same key and body replay the first response for 24 hours; "
     "the same key with another body is refused with 422.",
 )
-
-
-class VensterAutoSchema(AutoSchema):
-    """Every POST takes Idempotency-Key, as api.viewsets.VensterAPIMixin honours it on every
-    POST; no view needs to declare it."""
-
-    def get_override_parameters(self):
-        parameters = super().get_override_parameters()
-        if self.method == "POST":
-            return [*parameters, IDEMPOTENCY_HEADER]
-        return parameters
-
-
-class FieldErrorSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    pointer = serializers.CharField()
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
-class ProblemSerializer(serializers.Serializer):
-    """RFC 9457 problem details, with Venster's stable `code`."""
-
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    errors = FieldErrorSerializer(many=True, required=False)
 
 
 PROBLEM_SCHEMA = {
@@ -70,41 +41,72 @@ PROBLEM_SCHEMA = {
     "required": ["type", "title", "status", "detail", "code"],
 }
 
-COMMON_PROBLEMS = {
+ANY_REQUEST_PROBLEMS = {
     "400": "Bad input; `errors` lists the fields.",
+    "404": "Not found, or not your organisation's.",
+    "405": "Method not allowed; the Allow header lists the methods.",
+    "406": "Not acceptable: the Accept header names no type this endpoint answers with.",
+}
+AUTHENTICATED_PROBLEMS = {
     "401": "No or an invalid API key.",
     "403": "Not allowed.",
-    "404": "Not found, or not your organisation's.",
-    "405": "Method not allowed.",
-    "406": "Not acceptable.",
-    "415": "Unsupported media type.",
-    "429": "Too many requests; see Retry-After.",
+}
+BODY_PROBLEMS = {
+    "413": "The request body is larger than this API accepts.",
+    "415": "Unsupported media type: send JSON.",
 }
 WRITE_PROBLEMS = {
     "409": "Conflict: the bay is full, the vehicle is busy or the status does not allow it.",
     "422": "Refused by a rule (see `code`), or an Idempotency-Key reused with another body.",
 }
+THROTTLED_PROBLEM = {
+    "429": "Too many requests; see Retry-After.",
+}
+RETRY_AFTER = {"Retry-After": {
+    "description": "Seconds until the key's request budget turns.",
+    "schema": {"type": "integer"},
+}}
 
 
-def add_problem_responses(result, generator, request, public):
-    """Postprocessing hook: every operation may answer with a problem document."""
-    schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Problem"] = PROBLEM_SCHEMA
-    ref = {"$ref": "#/components/schemas/Problem"}
-    for path_item in result.get("paths", {}).values():
-        for method, operation in path_item.items():
-            if method not in {"get", "post", "put", "patch", "delete"}:
-                continue
-            problems = dict(COMMON_PROBLEMS)
-            if method != "get":
-                problems.update(WRITE_PROBLEMS)
-            responses = operation.setdefault("responses", {})
-            for code, description in problems.items():
-                responses.setdefault(code, {
-                    "description": description,
-                    "content": {PROBLEM_CONTENT_TYPE: {"schema": ref}},
-                })
-    return result
+class VensterAutoSchema(AutoSchema):
+    """Every POST takes Idempotency-Key, as api.viewsets.VensterAPIMixin honours it on every
+    POST; no view needs to declare it.
+
+    Each operation declares the problem documents its view can answer with. Which ones
+    follows from how the view is set up: authentication (401, 403), a request body (413,
+    415), a write (409, 422), throttling (429).
+    """
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method == "POST":
+            return [*parameters, IDEMPOTENCY_HEADER]
+        return parameters
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        problem = ResolvedComponent(name="Problem", type=ResolvedComponent.SCHEMA,
+                                    schema=PROBLEM_SCHEMA, object="Problem")
+        self.registry.register_on_missing(problem)
+        for code, description in self._problems().items():
+            response = {"description": description,
+                        "content": {PROBLEM_CONTENT_TYPE: {"schema": problem.ref}}}
+            if code == "429":
+                response["headers"] = RETRY_AFTER
+            responses.setdefault(code, response)
+        return responses
+
+    def _problems(self) -> dict[str, str]:
+        problems = dict(ANY_REQUEST_PROBLEMS)
+        if self.view.get_authenticators():
+            problems.update(AUTHENTICATED_PROBLEMS)
+        if self.method in {"POST", "PUT", "PATCH"}:
+            problems.update(BODY_PROBLEMS)
+        if self.method != "GET":
+            problems.update(WRITE_PROBLEMS)
+        if self.view.throttle_classes:
+            problems.update(THROTTLED_PROBLEM)
+        return problems
 
 
 class APIKeyScheme(OpenApiAuthenticationExtension):

@@ -292,8 +292,14 @@ def select(items, box_of, query: CurbQuery):
 
 
 def valid_at(data: CurbData, bay: LoadingBay, time: dt.datetime | None) -> bool:
-    """A curb zone is valid from its publication on; Venster does not publish retired bays."""
-    return time is None or data.first("bay", bay.pk) <= time
+    """A curb zone is valid from its publication on; Venster does not publish retired bays.
+
+    Compared in whole milliseconds, the precision of both `start_date` and `time`: the
+    stored date has microseconds, and a client that asks for exactly the published
+    `start_date` must find the zone (start_date is inclusive, general-information.md,
+    Range Boundaries).
+    """
+    return time is None or to_millis(data.first("bay", bay.pk)) <= to_millis(time)
 
 
 def query_zones(data: CurbData, query: CurbQuery) -> list[dict]:

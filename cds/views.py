@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from places import localtime
 
@@ -24,6 +26,7 @@ AUTHOR = "Venster"
 LICENSE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 CURBS_MAX_AGE = 300
 EVENTS_MAX_AGE = 30
+ALLOWED_METHODS = ("GET", "HEAD")
 
 
 def acceptable(request) -> bool:
@@ -68,6 +71,50 @@ def error(request, status: int, name: str, description: str, details=None) -> Ht
                                     "error_details": details or []}, status=status)
 
 
+# What Django itself answers under /cds/ (no route, an unhandled error, a request it
+# refuses), in the CDS error format; see operations/error_pages.py.
+STATUS_ERRORS = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    500: "server_error",
+}
+
+
+def status_error_response(request, status: int) -> HttpResponse:
+    descriptions = {
+        400: _("The server cannot read this request."),
+        403: _("This request is not allowed."),
+        404: _("There is no CDS endpoint or object at this address."),
+        500: _("Something went wrong on our side; the error has been logged."),
+    }
+    return error(request, status, STATUS_ERRORS[status], descriptions[status])
+
+
+def read_only(view):
+    """GET and HEAD only; anything else is a 405 with a CDS error body and an Allow header.
+
+    Exempt from CSRF: these are public reads that use no session, and without the
+    exemption a POST met Django's CSRF page (an HTML 403) before the method check.
+    """
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ALLOWED_METHODS:
+            response = error(
+                request, 405, "method_not_allowed",
+                _("The CDS endpoints are read-only: use GET, not %(method)s.")
+                % {"method": request.method},
+                list(ALLOWED_METHODS),
+            )
+            response["Allow"] = ", ".join(ALLOWED_METHODS)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def envelope(data: dict, last_updated) -> dict:
     return {
         "version": SPEC_VERSION,
@@ -84,7 +131,8 @@ def cds_view(max_age: int):
     """Check Accept, parse the query, map BadQuery to 400; the view returns the `data` part."""
 
     def decorate(build):
-        @require_GET
+        @read_only
+        @functools.wraps(build)
         def view(request, *args, **kwargs):
             if not acceptable(request):
                 return error(request, 406, "not_acceptable",
@@ -102,8 +150,6 @@ def cds_view(max_age: int):
                 body["links"] = links[0]
             return _json_response(request, body, max_age=max_age)
 
-        view.__name__ = build.__name__
-        view.__doc__ = build.__doc__
         return view
 
     return decorate
@@ -162,7 +208,7 @@ def policy_detail(request, query, curb_policy_id):
     return _one(request, found, data, "curb policy")
 
 
-@require_GET
+@read_only
 def events_status(request):
     """GET /cds/events/status: Venster has no sensors to report on."""
     return error(request, 501, "not_implemented", "Venster has no curb sensors.")

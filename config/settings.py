@@ -271,10 +271,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 REST_FRAMEWORK["EXCEPTION_HANDLER"] = "api.exceptions.problem_exception_handler"
-SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
-    "drf_spectacular.hooks.postprocess_schema_enums",
-    "api.schema.add_problem_responses",
-]
+# Docstrings are written for developers; what API readers see is written in extend_schema.
+SPECTACULAR_SETTINGS["DISABLE_DOCSTRING_DESCRIPTIONS"] = True
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     name: f"api.schema.{name}" for name in (
         "BookingStatusEnum", "BookingRequestStatusEnum", "WaitlistStatusEnum",

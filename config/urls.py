@@ -32,3 +32,8 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
+
+handler400 = "operations.error_pages.bad_request"
+handler403 = "operations.error_pages.permission_denied"
+handler404 = "operations.error_pages.page_not_found"
+handler500 = "operations.error_pages.server_error"

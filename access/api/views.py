@@ -12,7 +12,6 @@ from api.permissions import request_organisation
 from api.throttling import EnforcementThrottle
 from api.viewsets import VensterAPIMixin
 from bookings import services as booking_services
-from bookings.errors import BookingError
 
 from ..enforcement import (
     NotAllowedToEnforce,
@@ -67,10 +66,8 @@ class BookingActionView(EnforcementAPIView):
         booking = enforceable_booking(reference=reference, scope=request.enforcement_scope)
         if booking is None:
             raise NotFound()
-        try:
-            booking = self.service(booking=booking)
-        except BookingError as exc:
-            return Response({"code": exc.code, "detail": exc.message}, status=exc.http_status)
+        # A refusal (BookingError) becomes a problem document in the API's exception handler.
+        booking = self.service(booking=booking)
         return Response(_booking(booking), status=status.HTTP_200_OK)
 
 

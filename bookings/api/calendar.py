@@ -6,9 +6,20 @@ apps cannot send headers); changing the token revokes old links.
 
 import datetime as dt
 
-from django.http import Http404, HttpResponse
-from django.views.decorators.http import require_GET
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from icalendar import Calendar, Event
+from rest_framework.decorators import (
+    api_view,
+    authentication_classes,
+    permission_classes,
+    renderer_classes,
+    throttle_classes,
+)
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer
+from rest_framework.response import Response
 
 from bookings.models import Booking
 from organisations.models import Organisation
@@ -53,14 +64,41 @@ def organisation_calendar(organisation: Organisation) -> bytes:
     return calendar.to_ical()
 
 
-@require_GET
+class ICalendarRenderer(BaseRenderer):
+    """The feed is built as iCalendar bytes already; refusals are problem documents."""
+
+    media_type = "text/calendar"
+    format = "ics"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+@extend_schema(
+    operation_id="calendar_feed",
+    description=(
+        "The organisation's bookings from 30 days ago to 90 days ahead as an iCalendar feed "
+        "(RFC 5545) for calendar apps to subscribe to; cancelled bookings stay in it with "
+        "STATUS:CANCELLED. The secret token in the address is the only credential (calendar "
+        "apps cannot send headers): anyone with the address can read the feed, and "
+        "changing the organisation's token revokes every old address. A wrong token "
+        "answers 404."
+    ),
+    responses={(200, "text/calendar"): OpenApiResponse(
+        response=OpenApiTypes.STR, description="An iCalendar (RFC 5545) VCALENDAR, UTF-8.")},
+)
+@api_view(["GET"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@throttle_classes([])
+@renderer_classes([ICalendarRenderer])
 def calendar_feed(request, token: str):
     if len(token) < MIN_TOKEN_LENGTH or "\x00" in token:
         raise Http404
     organisation = Organisation.objects.filter(calendar_token=token).first()
     if organisation is None:
         raise Http404
-    response = HttpResponse(organisation_calendar(organisation),
-                            content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return Response(organisation_calendar(organisation),
+                    content_type="text/calendar; charset=utf-8",
+                    headers={"Cache-Control": "private, max-age=300"})
