@@ -6,14 +6,23 @@ lets it run.
 """
 
 from django.urls import path
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
 
+
+@extend_schema_view(get=extend_schema(description=(
+    "This OpenAPI 3 description of the API, as YAML or (with `?format=json` or "
+    "`Accept: application/vnd.oai.openapi+json`) JSON.")))
+class SchemaView(SpectacularAPIView):
+    pass
+
+
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]

@@ -1,7 +1,7 @@
 """/api/v1/enforcement/: check a plate, check in, mark a no-show. For enforcers only."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -48,7 +48,11 @@ class EnforcementAPIView(VensterAPIMixin, APIView):
 class CheckView(EnforcementAPIView):
 
     @extend_schema(parameters=[CheckQuerySerializer], responses=OpenApiTypes.OBJECT,
-                   summary="May this vehicle stand here now?")
+                   summary="May this vehicle stand here now?", description=(
+                       "For enforcement officers and municipalities: whether the vehicle with "
+                       "this plate may stand at the bay now (a booking here now, the window, "
+                       "closures, zero-emission status from the national register and "
+                       "exemptions), with its bookings today in your municipality."))
     def get(self, request):
         query = CheckQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -71,9 +75,17 @@ class BookingActionView(EnforcementAPIView):
         return Response(_booking(booking), status=status.HTTP_200_OK)
 
 
+@extend_schema_view(post=extend_schema(description=(
+    "For enforcement officers and municipalities: check in the vehicle of a confirmed "
+    "booking in your municipality on the spot. Any other status answers 409 "
+    "`invalid_state`.")))
 class CheckInView(BookingActionView):
     service = staticmethod(booking_services.booking_check_in)
 
 
+@extend_schema_view(post=extend_schema(description=(
+    "For enforcement officers and municipalities: record that a confirmed booking in your "
+    "municipality was not used. Before the booking starts, or a second time, answers 409 "
+    "`invalid_state`.")))
 class NoShowView(BookingActionView):
     service = staticmethod(booking_services.booking_mark_no_show)

@@ -1,7 +1,7 @@
 """Carriers' bookings API: reads are declarative, commands are explicit actions on services."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -37,6 +37,14 @@ class OwnedViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
                         status=status_code)
 
 
+@extend_schema_view(
+    list=extend_schema(description=(
+        "Your organisation's bookings, by start time. Filter by local days "
+        "(`date_from`, `date_to`, both inclusive), `bay`, `vehicle` and `status`.")),
+    retrieve=extend_schema(description=(
+        "One of your organisation's bookings by its reference; another organisation's "
+        "reference answers 404.")),
+)
 class BookingViewSet(OwnedViewSet):
     serializer_class = s.BookingSerializer
     filterset_class = BookingFilter
@@ -47,7 +55,12 @@ class BookingViewSet(OwnedViewSet):
     def get_queryset(self):
         return Booking.objects.filter(organisation=self.organisation).select_related("bay")
 
-    @extend_schema(request=s.BookingCreateSerializer, responses={201: s.BookingSerializer})
+    @extend_schema(request=s.BookingCreateSerializer, responses={201: s.BookingSerializer},
+                   description=(
+                       "Book a bay now, first come first served: name one of your vehicles or "
+                       "give a length and whether it is zero-emission. A full bay answers 409 "
+                       "`bay_full`; a rule the booking breaks (window, closure, length, "
+                       "zero-emission) answers 422 with its `code`."))
     def create(self, request):
         """Book a bay now (first come, first served); 409 bay_full when there is no room."""
         def book():
@@ -60,7 +73,11 @@ class BookingViewSet(OwnedViewSet):
             )
         return self._command(request, book, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.RescheduleSerializer, responses=s.BookingSerializer)
+    @extend_schema(request=s.RescheduleSerializer, responses=s.BookingSerializer,
+                   description=(
+                       "Move a confirmed booking to another time (and bay), checked like a "
+                       "new booking; when the new time is refused the booking stays where it "
+                       "was."))
     @action(detail=True, methods=["post"])
     def reschedule(self, request, reference=None):
         def move():
@@ -69,24 +86,36 @@ class BookingViewSet(OwnedViewSet):
                                                end=data["end"], bay=data.get("bay"))
         return self._command(request, move)
 
-    @extend_schema(request=None, responses=s.BookingSerializer)
+    @extend_schema(request=None, responses=s.BookingSerializer,
+                   description=(
+                       "Cancel a confirmed booking; the freed time is offered to the bay's "
+                       "waitlist. Any other status answers 409 `invalid_state`."))
     @action(detail=True, methods=["post"])
     def cancel(self, request, reference=None):
         return self._command(request, lambda: services.booking_cancel(booking=self.get_object()))
 
-    @extend_schema(request=None, responses=s.BookingSerializer)
+    @extend_schema(request=None, responses=s.BookingSerializer,
+                   description="Report that the vehicle has arrived at the bay for this booking.")
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, reference=None):
         return self._command(request,
                              lambda: services.booking_check_in(booking=self.get_object()))
 
-    @extend_schema(request=None, responses=s.BookingSerializer)
+    @extend_schema(request=None, responses=s.BookingSerializer,
+                   description=(
+                       "Report that the vehicle has left the bay; the booking is completed."))
     @action(detail=True, methods=["post"], url_path="check-out")
     def check_out(self, request, reference=None):
         return self._command(request,
                              lambda: services.booking_check_out(booking=self.get_object()))
 
 
+@extend_schema_view(
+    list=extend_schema(description=(
+        "Your organisation's booking requests for batch allocation, by day; filter by `day`, "
+        "`zone` (slug) and `status`.")),
+    retrieve=extend_schema(description="One of your organisation's booking requests."),
+)
 class BookingRequestViewSet(OwnedViewSet):
     serializer_class = s.BookingRequestSerializer
     filterset_class = BookingRequestFilter
@@ -99,7 +128,12 @@ class BookingRequestViewSet(OwnedViewSet):
                 .select_related("zone", "booking").prefetch_related("bays"))
 
     @extend_schema(request=s.BookingRequestCreateSerializer,
-                   responses={201: s.BookingRequestSerializer})
+                   responses={201: s.BookingRequestSerializer},
+                   description=(
+                       "Ask for a time at one of several bays on a day; requests are allocated "
+                       "together after the zone's cut-off the day before. After the cut-off "
+                       "the request is refused with 422 `after_cutoff`: book instantly "
+                       "instead."))
     def create(self, request):
         """Submit a request for the zone's next batch allocation (before its cut-off)."""
         def submit():
@@ -117,19 +151,28 @@ class BookingRequestViewSet(OwnedViewSet):
             )
         return self._command(request, submit, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.BookingRequestSerializer)
+    @extend_schema(request=None, responses=s.BookingRequestSerializer,
+                   description="Withdraw a pending request before it is allocated.")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, reference=None):
         return self._command(
             request, lambda: booking_requests.request_withdraw(request=self.get_object()))
 
-    @extend_schema(responses=s.RequestOutcomeSerializer)
+    @extend_schema(responses=s.RequestOutcomeSerializer, description=(
+        "Pending, or allocated with its booking, or refused with the reason and "
+        "alternatives."))
     @action(detail=True, methods=["get"])
     def outcome(self, request, reference=None):
         """Pending, or allocated with its booking, or refused with the reason and alternatives."""
         return Response(s.RequestOutcomeSerializer(self.get_object()).data)
 
 
+@extend_schema_view(
+    list=extend_schema(description=(
+        "Your organisation's waitlist entries, oldest first; filter by `bay` and `status`. "
+        "Offers past their time are expired first.")),
+    retrieve=extend_schema(description="One of your organisation's waitlist entries."),
+)
 class WaitlistViewSet(OwnedViewSet):
     serializer_class = s.WaitlistEntrySerializer
     filterset_class = WaitlistFilter
@@ -143,7 +186,10 @@ class WaitlistViewSet(OwnedViewSet):
         waitlist.expire_offers()  # on demand, besides the periodic task
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=s.WaitlistJoinSerializer, responses={201: s.WaitlistEntrySerializer})
+    @extend_schema(request=s.WaitlistJoinSerializer, responses={201: s.WaitlistEntrySerializer},
+                   description=(
+                       "Wait for a full time at a bay; a cancellation offers it to the first "
+                       "in line, who then has a limited time to accept."))
     def create(self, request):
         """Wait for a full time at a bay; a cancellation offers it to the first in line."""
         def join():
@@ -154,7 +200,8 @@ class WaitlistViewSet(OwnedViewSet):
                                           vehicle=data.get("vehicle"), **facts)
         return self._command(request, join, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.BookingSerializer)
+    @extend_schema(request=None, responses={201: s.BookingSerializer},
+                   description="Book the offered time before the offer expires.")
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """Book the offered time before the offer expires."""
@@ -163,7 +210,8 @@ class WaitlistViewSet(OwnedViewSet):
                                                       booked_by=_user(request)),
             output=s.BookingSerializer, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.WaitlistEntrySerializer)
+    @extend_schema(request=None, responses=s.WaitlistEntrySerializer,
+                   description="Leave the waitlist (or decline an offer).")
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._command(request,
@@ -172,7 +220,9 @@ class WaitlistViewSet(OwnedViewSet):
 
 class AvailabilityView(VensterAPIMixin, APIView):
     @extend_schema(parameters=[s.AvailabilityQuerySerializer],
-                   responses=s.AvailabilitySerializer)
+                   responses=s.AvailabilitySerializer, description=(
+                       "Free start times at one bay on one local day for a vehicle and a "
+                       "stay."))
     def get(self, request):
         """Free start times at one bay on one local day for a vehicle and a stay."""
         serializer, data = _valid(s.AvailabilityQuerySerializer, request.query_params, request)
@@ -189,7 +239,9 @@ class AvailabilityView(VensterAPIMixin, APIView):
 
 class NearestAvailabilityView(VensterAPIMixin, APIView):
     @extend_schema(parameters=[s.NearestQuerySerializer],
-                   responses=s.NearbyStartSerializer(many=True))
+                   responses=s.NearbyStartSerializer(many=True), description=(
+                       "The nearest bays with a free start for a vehicle and stay between "
+                       "`earliest` and `latest`, around a point or a street address."))
     def get(self, request):
         """The nearest bays with a free start for a vehicle and stay between earliest and latest."""
         serializer, data = _valid(s.NearestQuerySerializer, request.query_params, request)

@@ -4,6 +4,7 @@ Refusals (BookingError and the hubs' errors) propagate to the API's one exceptio
 handler, which answers with a problem document carrying the error's code.
 """
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -24,12 +25,24 @@ def _own(model, request, pk):
     return get_object_or_404(model, pk=pk, organisation=request_organisation(request))
 
 
+@extend_schema_view(
+    list=extend_schema(description=(
+        "The active shared logistics hubs with their dock doors, opening hours and the "
+        "municipalities' shares of the docks.")),
+    retrieve=extend_schema(description="One hub with its doors, opening hours and shares."),
+    dock_availability=extend_schema(
+        parameters=[s.DockAvailabilityQuery], responses=s.DockSlotSerializer(many=True),
+        description=(
+            "Every start on the hub's slot grid on a day where a door that takes the vehicle "
+            "is free for the whole stay, within opening hours and, with `municipality`, "
+            "within that municipality's share of the docks.")),
+)
 class HubViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Hub.objects.filter(is_active=True).prefetch_related(
         "doors", "opening_hours", "shares__municipality")
     serializer_class = s.HubSerializer
 
-    @action(detail=True, methods=["get"], url_path="dock-availability")
+    @action(detail=True, methods=["get"], url_path="dock-availability", pagination_class=None)
     def dock_availability(self, request, pk=None):
         query = s.DockAvailabilityQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -42,6 +55,18 @@ class HubViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
         return Response(s.DockSlotSerializer(slots, many=True).data)
 
 
+@extend_schema_view(
+    list=extend_schema(description=(
+        "Your organisation's dock slots at the hubs; filter by `hub` and `status`.")),
+    retrieve=extend_schema(description="One of your organisation's dock slots."),
+    create=extend_schema(request=s.DockReservationInput, description=(
+        "Reserve a dock slot: the smallest free door that takes the vehicle is chosen. "
+        "A refusal (no door fits, outside opening hours, closed, no share left, full) "
+        "answers with its `code`.")),
+    cancel=extend_schema(request=None, description=(
+        "Cancel a confirmed dock slot, and the chain it starts if any. A second cancel "
+        "answers 409.")),
+)
 class DockReservationViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                              viewsets.GenericViewSet):
     """A carrier's own dock slots; reserve (POST) and cancel are commands."""
@@ -79,6 +104,15 @@ class DockReservationViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.Retr
         return Response(s.DockReservationSerializer(reservation).data)
 
 
+@extend_schema_view(
+    list=extend_schema(description=(
+        "Your organisation's pallet storage reservations; filter by `hub` and `status`.")),
+    retrieve=extend_schema(description="One of your organisation's storage reservations."),
+    create=extend_schema(description=(
+        "Reserve pallet places at a hub for every day from `start_date` to `end_date` "
+        "(both inclusive).")),
+    cancel=extend_schema(request=None, description="Cancel a confirmed storage reservation."),
+)
 class StorageReservationViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                                 viewsets.GenericViewSet):
     serializer_class = s.StorageReservationSerializer
@@ -106,6 +140,21 @@ class StorageReservationViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.R
         return Response(s.StorageReservationSerializer(reservation).data)
 
 
+@extend_schema_view(
+    list=extend_schema(description=(
+        "Your organisation's last-mile chains: an inbound dock slot at a hub and the "
+        "delivery's kerb time in the zone, booked as one.")),
+    retrieve=extend_schema(description="One of your organisation's last-mile chains."),
+    create=extend_schema(request=s.ChainInput, description=(
+        "Book a dock slot and the delivery's kerb time together: both are booked, or "
+        "neither is.")),
+    move_inbound=extend_schema(request=s.MoveInput, description=(
+        "Move the dock slot; the delivery moves by the same time, or nothing moves.")),
+    move_delivery=extend_schema(request=s.MoveInput, description=(
+        "Move the delivery's kerb time; it is checked against the inbound slot first.")),
+    cancel=extend_schema(request=None, description=(
+        "Cancel the whole chain: the dock slot and the delivery booking.")),
+)
 class ChainViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                    viewsets.GenericViewSet):
     """A carrier's last-mile chains: dock slot plus the delivery's kerb time, as one."""
@@ -168,6 +217,12 @@ def _organisation(pk):
     return get_object_or_404(Organisation, pk=pk) if pk else None
 
 
+@extend_schema_view(
+    list=extend_schema(parameters=[s.RouteQuery], description=(
+        "A waste collector's planned routes from applied planning runs; `day` "
+        "(YYYY-MM-DD) narrows to one day.")),
+    retrieve=extend_schema(description="One planned route with its stops in order."),
+)
 class CollectorRouteViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
     """A collector's planned routes (applied runs only); `?day=YYYY-MM-DD` narrows to a day."""
 

@@ -1,7 +1,7 @@
 """Read-only zones and bays, with their window rules and closures, as JSON or GeoJSON."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -22,6 +22,13 @@ from .serializers import (
 GEOJSON_LIMIT = 2000
 
 
+@extend_schema_view(
+    list=extend_schema(description=(
+        "Every zone with its rules (longest stay, vehicle limits, booking horizon), its "
+        "delivery windows and its closures that have not ended; filter by `municipality` "
+        "(slug) and `zero_emission_zone`.")),
+    retrieve=extend_schema(description="One zone with its rules, windows and closures."),
+)
 class ZoneViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ZoneSerializer
     filterset_class = ZoneFilter
@@ -35,7 +42,10 @@ class ZoneViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
         .order_by("municipality__name", "name", "pk")
     )
 
-    @extend_schema(responses=FeatureCollectionSerializer, filters=True)
+    @extend_schema(responses=FeatureCollectionSerializer, filters=True, description=(
+        "The zones as a GeoJSON FeatureCollection (RFC 7946): each drawn boundary as a "
+        "Polygon with its outer ring counter-clockwise, a zone without one with a null "
+        "geometry."))
     @action(detail=False, pagination_class=None)
     def geojson(self, request):
         """The zones as a GeoJSON FeatureCollection (boundaries as polygons)."""
@@ -43,6 +53,13 @@ class ZoneViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
         return Response(feature_collection(zone_feature(z) for z in zones))
 
 
+@extend_schema_view(
+    list=extend_schema(description=(
+        "Loading bays with their windows and closures. Filter by `municipality`, `zone`, "
+        "`street`, kerb length and the vehicle length a bay takes; with `latitude` and "
+        "`longitude` (and `radius_m`, 500 m by default) the nearest come first.")),
+    retrieve=extend_schema(description="One loading bay with its windows and closures."),
+)
 class BayViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = BaySerializer
     filterset_class = BayFilter
@@ -51,7 +68,9 @@ class BayViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
         "windows", "closures", "zone__windows", "zone__closures"
     )
 
-    @extend_schema(responses=FeatureCollectionSerializer, filters=True)
+    @extend_schema(responses=FeatureCollectionSerializer, filters=True, description=(
+        "The bays as a GeoJSON FeatureCollection of points, with the same filters as the "
+        "list."))
     @action(detail=False, pagination_class=None)
     def geojson(self, request):
         """The bays as a GeoJSON FeatureCollection of points."""
