@@ -21,8 +21,18 @@ class SchemaView(SpectacularAPIView):
     pass
 
 
+class SwaggerView(SpectacularSwaggerSplitView):
+    # OPTIONS would render DRF's metadata with the page's HTML template and fail (a 500);
+    # without a metadata class it is a 405 problem like any other method the page lacks.
+    metadata_class = None
+
+
+class RedocView(SpectacularRedocView):
+    metadata_class = None
+
+
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
 ]

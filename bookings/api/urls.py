@@ -1,5 +1,5 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from .calendar import calendar_feed
 from .views import (
@@ -10,8 +10,7 @@ from .views import (
     WaitlistViewSet,
 )
 
-router = DefaultRouter()
-router.include_root_view = False
+router = SimpleRouter()
 router.register("bookings", BookingViewSet, basename="booking")
 router.register("requests", BookingRequestViewSet, basename="booking-request")
 router.register("waitlist", WaitlistViewSet, basename="waitlist")

@@ -1,9 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from .views import VehicleViewSet
 
-router = DefaultRouter()
-router.include_root_view = False
+router = SimpleRouter()
 router.register("vehicles", VehicleViewSet, basename="vehicle")
 
 urlpatterns = router.urls

@@ -1,9 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from .views import BayViewSet, ZoneViewSet
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+router = SimpleRouter()
 router.register("zones", ZoneViewSet, basename="zone")
 router.register("bays", BayViewSet, basename="bay")
 

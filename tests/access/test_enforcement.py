@@ -187,6 +187,8 @@ def test_the_api_marks_a_no_show_once_and_refuses_the_second_time(booking):
         second = client.post(f"/api/v1/enforcement/bookings/{booking.reference}/no-show")
     assert first.status_code == 200 and first.json()["status"] == "no_show"
     assert second.status_code == 409 and second.json()["code"] == "invalid_state"
+    assert second["Content-Type"] == "application/problem+json"
+    assert second.json()["type"] == "urn:venster:problem:invalid_state"
 
 
 # --- the page -----------------------------------------------------------------------------

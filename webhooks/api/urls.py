@@ -1,9 +1,8 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from .views import WebhookDeliveryViewSet, WebhookEndpointViewSet
 
-router = DefaultRouter()
-router.include_root_view = False
+router = SimpleRouter()
 router.register("webhooks/endpoints", WebhookEndpointViewSet, basename="webhook-endpoint")
 router.register("webhooks/deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
