@@ -241,32 +241,57 @@ def test_answers_are_public_and_cacheable_and_revalidate(places):
     assert again.status_code == 304
 
 
-def test_the_endpoints_need_no_authentication_and_refuse_writes(places):
-    assert Client().get("/cds/curbs/areas").status_code == 200
-    assert Client().post("/cds/curbs/zones").status_code == 405
+def cds_paths(places) -> list[str]:
+    bay = places["bay"].pk
+    policy = data(f"/cds/curbs/zones/{ids.curb_zone_id(bay)}")["curb_policy_ids"][0]
+    return ["/cds/curbs/zones", f"/cds/curbs/zones/{ids.curb_zone_id(bay)}",
+            "/cds/curbs/areas", f"/cds/curbs/areas/{ids.curb_area_id(places['zone'].pk)}",
+            "/cds/curbs/spaces", f"/cds/curbs/spaces/{ids.curb_space_id(bay, 1)}",
+            "/cds/curbs/policies", f"/cds/curbs/policies/{policy}",
+            "/cds/events/events", "/cds/events/status"]
 
 
-def test_last_updated_moves_when_a_bay_changes(places):
-    first = get("/cds/curbs/zones").json()["last_updated"]
-    with time_machine.travel(at(FRIDAY, "10:00"), tick=False):
-        places["bay"].street = "Nieuwe Rijn"
-        places["bay"].save()
-    assert get("/cds/curbs/zones").json()["last_updated"] > first
-
-
-def test_each_area_space_and_policy_can_be_fetched_by_its_id(places):
-    for kind, key, schema in [("areas", "curb_area_id", schemas.CURB_AREA),
-                              ("spaces", "curb_space_id", schemas.CURB_SPACE),
-                              ("policies", "curb_policy_id", schemas.POLICY)]:
-        listed = data(f"/cds/curbs/{kind}")[kind]
-        for item in listed:
-            fetched = data(f"/cds/curbs/{kind}/{item[key]}")
-            assert schemas.problems(fetched, schema) == []
-            assert fetched[key] == item[key]
-        assert get(f"/cds/curbs/{kind}/{uuid.uuid4()}").status_code == 404
-
-
-def test_the_optional_status_endpoint_says_it_is_not_implemented(places):
-    response = get("/cds/events/status")
-    assert response.status_code == 501
+def assert_cds_error(response, status: int, error: str) -> dict:
+    assert response.status_code == status, response.content
     assert response["Content-Type"] == CDS
+    body = response.json()
+    assert set(body) == {"error", "error_description", "error_details"}
+    assert body["error"] == error and body["error_description"]
+    assert all(isinstance(detail, str) for detail in body["error_details"])
+    return body
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_writes_are_refused_with_405_and_a_cds_error_not_the_csrf_page(places, method):
+    browser_like = Client(enforce_csrf_checks=True)  # as a real client: CSRF is enforced
+    for path in cds_paths(places):
+        response = getattr(browser_like, method)(path, HTTP_ACCEPT=CDS)
+        assert_cds_error(response, 405, "method_not_allowed")
+        assert response["Allow"] == "GET, HEAD"
+
+
+def test_the_endpoints_need_no_authentication_and_answer_head(places):
+    assert Client().get("/cds/curbs/areas").status_code == 200
+    for path in cds_paths(places):
+        assert Client().head(path, HTTP_ACCEPT=CDS).status_code in (200, 501)
+
+
+@pytest.mark.parametrize("path", ["/cds/", "/cds/curbs/", "/cds/curbs/nothing",
+                                  "/cds/curbs/zones/not-a-uuid", "/cds/metrics/sessions"])
+def test_an_address_without_an_endpoint_is_a_cds_404(places, path):
+    assert_cds_error(Client().get(path, HTTP_ACCEPT=CDS), 404, "not_found")
+
+
+def test_a_zone_is_found_at_exactly_its_start_date(places):
+    """start_date is inclusive (general-information.md, Range Boundaries), though the bay was
+    saved with microseconds and start_date counts whole milliseconds."""
+    with time_machine.travel(at(FRIDAY, "06:30") + dt.timedelta(microseconds=123_456),
+                             tick=False):
+        bay = BayFactory(zone=places["zone"], code="LEI-003")
+    zone_id = ids.curb_zone_id(bay.pk)
+    start = data(f"/cds/curbs/zones/{zone_id}")["start_date"]
+    assert start == to_millis(at(FRIDAY, "06:30")) + 123
+    listed = data("/cds/curbs/zones", time=start)["zones"]
+    assert zone_id in [z["curb_zone_id"] for z in listed]
+    assert data(f"/cds/curbs/zones/{zone_id}", time=start)["curb_zone_id"] == zone_id
+    assert get(f"/cds/curbs/zones/{zone_id}", time=start - 1).status_code == 404
