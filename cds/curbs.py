@@ -20,6 +20,7 @@ from django.db.models import Max, Min
 
 from bookings.selectors import bay_days, to_cm
 from places import localtime
+from places.geojson import right_hand_rule
 from places.models import Closure, LoadingBay, TimeWindow, Zone
 
 from . import geo, ids
@@ -214,11 +215,18 @@ def curb_zone(data: CurbData, bay: LoadingBay, *, geometry: bool = True) -> dict
     return result
 
 
+def area_geometry(zone: Zone, box: geo.BBox) -> dict:
+    """The zone's drawn boundary (turned the RFC 7946 way), else the box around its bays."""
+    if geo.is_polygon(zone.boundary):
+        return right_hand_rule(zone.boundary)
+    return box.polygon()
+
+
 def curb_area(data: CurbData, zone: Zone, bays: list[LoadingBay], box: geo.BBox) -> dict:
     last = max([data.last("zone", zone.pk)] + [data.last("bay", b.pk) for b in bays])
     return {
         "curb_area_id": ids.curb_area_id(zone.pk),
-        "geometry": box.polygon(),
+        "geometry": area_geometry(zone, box),
         "name": str(zone),
         "published_date": to_millis(data.first("zone", zone.pk)),
         "last_updated_date": to_millis(last),

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from places.geojson import right_hand_rule
+
 EARTH_RADIUS_CM = 6_371_008.8 * 100
 BAY_WIDTH_CM = 250
 CM_PER_DEGREE_LAT = 11_132_000
@@ -43,7 +45,8 @@ class BBox:
 def _polygon(min_lat, min_lng, max_lat, max_lng) -> dict:
     ring = [[min_lng, min_lat], [max_lng, min_lat], [max_lng, max_lat], [min_lng, max_lat],
             [min_lng, min_lat]]
-    return {"type": "Polygon", "coordinates": [[[round(x, 7), round(y, 7)] for x, y in ring]]}
+    return right_hand_rule(
+        {"type": "Polygon", "coordinates": [[[round(x, 7), round(y, 7)] for x, y in ring]]})
 
 
 def _lng_cm(lat: float) -> float:
@@ -65,16 +68,26 @@ def split_east_west(box: BBox, parts: int) -> list[BBox]:
 
 def polygon_bbox(geometry: dict) -> BBox | None:
     """The bounding box of a GeoJSON Polygon, or None when it is not one."""
-    if not isinstance(geometry, dict) or geometry.get("type") != "Polygon":
+    if not is_polygon(geometry):
         return None
-    try:
-        points = [(float(p[1]), float(p[0])) for p in geometry["coordinates"][0]]
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None
-    if len(points) < 4:
-        return None
-    lats, lngs = zip(*points, strict=True)
+    lngs, lats = zip(*(p[:2] for p in geometry["coordinates"][0]), strict=True)
     return BBox(min(lats), min(lngs), max(lats), max(lngs))
+
+
+def _is_position(value) -> bool:
+    return (isinstance(value, list) and len(value) in (2, 3)
+            and all(isinstance(c, int | float) and not isinstance(c, bool) for c in value)
+            and -180 <= value[0] <= 180 and -90 <= value[1] <= 90)
+
+
+def is_polygon(geometry) -> bool:
+    """A GeoJSON Polygon (RFC 7946, 3.1.6): closed rings of at least four positions."""
+    if not isinstance(geometry, dict) or geometry.get("type") != "Polygon":
+        return False
+    rings = geometry.get("coordinates")
+    return (isinstance(rings, list) and bool(rings) and all(
+        isinstance(ring, list) and len(ring) >= 4 and all(map(_is_position, ring))
+        and ring[0] == ring[-1] for ring in rings))
 
 
 def distance_cm(lat1: float, lng1: float, lat2: float, lng2: float) -> float:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from operations.history import audit_history
 
+from .geojson import right_hand_rule
+
 
 class Weekday(models.IntegerChoices):
     MONDAY = 0, _("Monday")
@@ -85,6 +87,10 @@ class Zone(models.Model):
 
     def __str__(self):
         return f"{self.municipality} – {self.name}"
+
+    def clean(self):
+        # Stored as RFC 7946 wants it, whichever way the ring was drawn.
+        self.boundary = right_hand_rule(self.boundary)
 
 
 class LoadingBay(models.Model):

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import WallTimeField
+from places.geojson import right_hand_rule
 from places.models import Closure, LoadingBay, Municipality, TimeWindow, Zone
 
 
@@ -40,10 +41,10 @@ class ZoneSerializer(serializers.ModelSerializer):
                   "max_vehicle_length_m", "max_vehicle_weight_kg", "allocation_cutoff",
                   "boundary", "windows", "closures"]
 
-    @extend_schema_field({"type": "object", "nullable": True,
-                          "description": "GeoJSON Polygon, or null when not drawn."})
+    @extend_schema_field({"type": "object", "nullable": True, "description": (
+        "GeoJSON Polygon (RFC 7946: outer ring counter-clockwise), or null when not drawn.")})
     def get_boundary(self, zone):
-        return zone.boundary or None
+        return right_hand_rule(zone.boundary) or None
 
     @extend_schema_field(ClosureSerializer(many=True))
     def get_closures(self, zone):
@@ -131,7 +132,7 @@ def zone_feature(zone) -> dict:
     return {
         "type": "Feature",
         "id": zone.pk,
-        "geometry": boundary,
+        "geometry": right_hand_rule(boundary),
         "properties": {
             "slug": zone.slug, "name": zone.name, "municipality": zone.municipality.slug,
             "zero_emission_zone": zone.zero_emission_zone,
