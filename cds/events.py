@@ -64,7 +64,9 @@ def _event(booking: Booking, event_type: str, at, fuels) -> dict:
         "curb_zone_id": ids.curb_zone_id(bay.pk),
         "curb_area_ids": [ids.curb_area_id(bay.zone_id)],
         "data_source_type": "data_feed",
-        "data_source_operator_id": ids.OPERATOR_ID,
+        # No data_source_operator_id: its values come from the OMF registry
+        # (data_source_operators.csv), where Venster is not listed; CDS lets a source
+        # give a consistent name instead (events/README.md).
         "data_source_operator_name": "Venster",
         "data_source_device_id": ids.device_id(bay.pk),
         "vehicle_length": to_cm(booking.vehicle_length_m),

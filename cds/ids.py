@@ -40,5 +40,3 @@ def device_id(bay_id: int) -> str:
     """The 'device' that records check-ins: the bay's booking register, never a vehicle."""
     return stable_id("device", "bay", bay_id)
 
-
-OPERATOR_ID = stable_id("operator", "venster")

@@ -1,161 +1,294 @@
-"""Small schemas of the CDS 1.0 objects, written from the specification's field tables.
+"""Validate CDS answers against the official CDS 1.0 OpenAPI schemas, corrected by the spec text.
 
-Sources: curbs/README.md (Curb Zone, Curb Area, Curb Space, Policy, Rule,
-Time Span), events/README.md (Curb Event), general-information.md (REST
-endpoint envelope, UUID, Timestamp, Polygon). Each field: (type, required).
-Fields outside the specification must carry Venster's extension prefix.
+The schema files are the Open Mobility Foundation's OpenAPI description of the Curbs
+and Events APIs, copied into conformance/ (see PROVENANCE.md there). The normative
+text is the Curb Data Specification, tag 1.0.0; where the files contradict it, a
+correction below changes the loaded schema, and its docstring quotes the passage it
+follows ("gi" is general-information.md, "curbs" curbs/README.md, "events"
+events/README.md; "l." is the line at tag 1.0.0). The files on disk stay verbatim.
+
+One rule is Venster's own, not the specification's: a field that the specification
+does not name must start with Venster's extension prefix (docs/cds.md).
 """
 
+from __future__ import annotations
+
+import csv
+import functools
 import re
-import uuid
+from pathlib import Path
 
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from places.geojson import follows_right_hand_rule
+
+ROOT = Path(__file__).parent / "conformance" / "cds-openapi-1.0"
+OPERATORS = Path(__file__).parent / "conformance" / "data_source_operators.csv"
+# A base address for the files, so that their relative $refs ("../Rest Responses/...")
+# resolve to each other; nothing is fetched.
+BASE = "file:///cds-openapi-1.0/"
+CURBS_API, EVENTS_API = "APIs/Curbs API.yaml", "APIs/Events API.yaml"
+MODELS = "Shared Data Models/"
 EXTENSION_PREFIX = "x_venster_"
-R, O = True, False  # noqa: E741 - required, optional ("conditionally required" is checked as optional)
 
-ACTIVITIES = {"parking", "no parking", "loading", "no loading", "unloading", "no unloading",
-              "stopping", "no stopping", "travel", "no travel"}
-UNITS = {"second", "minute", "hour", "day", "week", "month", "quarter", "year"}
-DAYS = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
-EVENT_TYPES = {"comms_lost", "comms_restored", "decommissioned", "park_start", "park_end",
-               "scheduled_report", "enter_area", "exit_area"}
-SOURCE_TYPES = {"data_feed", "camera", "above_ground", "in_ground", "meter", "payment",
-                "in_person", "other"}
-VEHICLE_TYPES = {"bicycle", "cargo_bicycle", "car", "scooter", "moped", "motorcycle", "truck",
-                 "van", "freight", "other", "unspecified"}
-PROPULSION = {"human", "electric_assist", "electric", "combustion"}
+CURB_ZONE, CURB_AREA, CURB_SPACE = "curb_zone", "curb_area", "curb_space"
+POLICY, RULE, TIME_SPAN, CURB_EVENT = "curb_policy", "rules", "time_spans", "curb_event"
 
-ENVELOPE = {
-    "data": ("object", R), "version": ("string", R), "time_zone": ("string", R),
-    "last_updated": ("timestamp", R), "currency": ("string", R), "author": ("string", O),
-    "license_url": ("url", O), "links": ("object", O),
+POSITION = {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}}
+# gi l.229-243, Error Messages: error and error_description strings, error_details String[].
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {"type": "string", "minLength": 1},
+        "error_description": {"type": "string", "minLength": 1},
+        "error_details": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["error", "error_description", "error_details"],
+    "additionalProperties": False,
 }
-CURB_ZONE = {
-    "curb_zone_id": ("uuid", R), "geometry": ("polygon", R), "curb_policy_ids": ("[uuid]", R),
-    "prev_policies": ("list", O), "published_date": ("timestamp", R),
-    "last_updated_date": ("timestamp", R), "prev_curb_zone_ids": ("[uuid]", O),
-    "start_date": ("timestamp", R), "end_date": ("timestamp", O),
-    "location_references": ("list", O), "name": ("string", O), "user_zone_id": ("string", O),
-    "street_name": ("string", O), "cross_street_start_name": ("string", O),
-    "cross_street_end_name": ("string", O), "length": ("integer", O),
-    "available_space_lengths": ("[integer]", O), "availability_time": ("timestamp", O),
-    "width": ("integer", O), "parking_angle": ("string", O), "num_spaces": ("integer", O),
-    "street_side": ("string", O), "median": ("boolean", O), "entire_roadway": ("boolean", O),
-    "curb_area_ids": ("[uuid]", O), "curb_space_ids": ("[uuid]", O),
-    "wzdx_references": ("list", O),
-}
-CURB_AREA = {
-    "curb_area_id": ("uuid", R), "geometry": ("polygon", R), "name": ("string", O),
-    "published_date": ("timestamp", R), "last_updated_date": ("timestamp", R),
-    "curb_zone_ids": ("[uuid]", R), "wzdx_references": ("list", O),
-}
-CURB_SPACE = {
-    "curb_space_id": ("uuid", R), "geometry": ("polygon", R), "name": ("string", O),
-    "published_date": ("timestamp", R), "last_updated_date": ("timestamp", R),
-    "curb_zone_id": ("uuid", R), "space_number": ("integer", O), "length": ("integer", R),
-    "width": ("integer", O), "available": ("boolean", O), "availability_time": ("timestamp", O),
-    "wzdx_references": ("list", O),
-}
-POLICY = {
-    "curb_policy_id": ("uuid", R), "published_date": ("timestamp", R), "priority": ("integer", R),
-    "rules": ("[rule]", R), "time_spans": ("[time_span]", O),
-    "data_source_operator_id": ("[uuid]", O),
-}
-RULE = {
-    "activity": ("activity", R), "max_stay": ("integer", O), "max_stay_unit": ("unit", O),
-    "no_return": ("integer", O), "no_return_unit": ("unit", O), "user_classes": ("[string]", O),
-    "rate": ("list", O),
-}
-TIME_SPAN = {
-    "start_date": ("timestamp", O), "end_date": ("timestamp", O), "days_of_week": ("[day]", O),
-    "days_of_month": ("[integer]", O), "months": ("[integer]", O),
-    "time_of_day_start": ("hh:mm", O), "time_of_day_end": ("hh:mm", O),
-    "designated_period": ("string", O), "designated_period_except": ("boolean", O),
-}
-CURB_EVENT = {
-    "event_id": ("uuid", R), "event_type": ("event_type", R), "event_purpose": ("string", O),
-    "event_location": ("geojson_point", R), "event_time": ("timestamp", R),
-    "event_publication_time": ("timestamp", R), "event_session_id": ("uuid", O),
-    "curb_zone_id": ("uuid", O), "curb_area_ids": ("[uuid]", O), "curb_space_id": ("uuid", O),
-    "data_source_type": ("source_type", R), "data_source_operator_id": ("uuid", O),
-    "data_source_operator_name": ("string", O), "data_source_device_id": ("uuid", R),
-    "data_source_manufacturer": ("string", O), "data_source_model": ("string", O),
-    "sensor_status_is_commissioned": ("boolean", O), "sensor_status_is_online": ("boolean", O),
-    "vehicle_id": ("string", O), "vehicle_license_plate": ("string", O),
-    "vehicle_permit_number": ("string", O), "vehicle_length": ("integer", O),
-    "vehicle_type": ("vehicle_type", O), "vehicle_propulsion_types": ("[propulsion]", O),
-    "vehicle_blocked_lane_types": ("[string]", O), "curb_occupants": ("list", O),
-    "actual_cost": ("integer", O),
-}
+
+
+# --- corrections: each follows the specification's text ----------------------------------
+def _response_schema(api: dict, path: str) -> dict:
+    return api["paths"][path]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"]
+
+
+def _responses(files: dict):
+    for name in (CURBS_API, EVENTS_API):
+        for path in files[name]["paths"]:
+            yield name, path, _response_schema(files[name], path)
+
+
+def list_data_is_an_object(files: dict) -> None:
+    """curbs l.74, 96, 115, 136: "`data` Payload: a JSON object with a `zones` field containing
+    an array of Curb Zone objects" (areas, spaces and policies alike). The OpenAPI types
+    `data` as an array of such objects."""
+    for name in ("zones", "areas", "spaces", "policies"):
+        data = _response_schema(files[CURBS_API], f"/curbs/{name}")["properties"]["data"]
+        listed = data["items"]["properties"][name]
+        data.clear()
+        data.update({"type": "object", "properties": {name: listed}, "required": [name]})
+
+
+def last_updated_file_exists(files: dict) -> None:
+    """gi l.256: `last_updated` is a Required timestamp of every response. Most Curbs API
+    responses refer to `rest_response_last-updated.yaml`, which does not exist; the file is
+    `rest_response_last_updated.yaml`."""
+    for _name, _path, schema in _responses(files):
+        field = schema["properties"]["last_updated"]
+        field["$ref"] = field["$ref"].replace("last-updated", "last_updated")
+
+
+def envelope_fields_are_required(files: dict) -> None:
+    """gi l.249-259, REST Endpoints: `data`, `version`, `time_zone`, `last_updated` and
+    `currency` are Required in every answer (the OpenAPI lists no required field)."""
+    for _name, _path, schema in _responses(files):
+        schema["required"] = ["data", "version", "time_zone", "last_updated", "currency"]
+
+
+def events_are_paged_with_links(files: dict) -> None:
+    """gi l.169-180, Pagination: JSON:API `links` (`first`, `last`, `prev`, `next`) next to
+    `data`; "At a minimum, payloads that use pagination must include a `next` key, which
+    must be set to `null` to indicate the last page of data"."""
+    link = {"type": ["string", "null"], "format": "uri"}
+    _response_schema(files[EVENTS_API], "/events/events")["properties"]["links"] = {
+        "type": "object", "properties": dict.fromkeys(("first", "last", "prev", "next"), link),
+        "required": ["next"], "additionalProperties": False,
+    }
+
+
+def timestamps_are_integers(files: dict) -> None:
+    """gi l.276: "A timestamp is an integer representing a number of milliseconds since
+    midnight, January 1st, 1970 UTC"; the OpenAPI types it as a number."""
+    files[MODELS + "timestamp.yaml"]["type"] = "integer"
+
+
+def ids_are_uuids(files: dict) -> None:
+    """curbs l.338 (`curb_policy_id`: UUID), l.242 (`curb_policy_ids`: Array of UUIDs);
+    events l.112 (`data_source_device_id`: UUID). The OpenAPI types them as any string."""
+    files[MODELS + "curb_policy.yaml"]["properties"]["curb_policy_id"]["format"] = "uuid"
+    files[MODELS + "curb_zone.yaml"]["properties"]["curb_policy_ids"]["items"]["format"] = "uuid"
+    files[MODELS + "curb_event.yaml"]["properties"]["data_source_device_id"]["format"] = "uuid"
+
+
+def polygons_are_rings_of_positions(files: dict) -> None:
+    """gi l.141-144: "A polygon is a GeoJSON geometry of type "Polygon" as defined in RFC 7946
+    3.1.6": an array of linear rings, each an array of four or more positions. The
+    OpenAPI's `coordinates` has one array level too few. (That a ring is closed and turns
+    the right way is checked by polygon_problems.)"""
+    polygon = files[MODELS + "geoJSON_polygon.yaml"]["properties"]
+    polygon["type"] = {"const": "Polygon"}
+    polygon["coordinates"] = {"type": "array", "minItems": 1, "items": {
+        "type": "array", "minItems": 4, "items": POSITION}}
+
+
+def days_of_week_is_an_array(files: dict) -> None:
+    """curbs l.463: `days_of_week` is an "Array of strings ... specified as 3-character
+    strings"; l.466-467: `time_of_day_start`/`_end` are 24-hour "HH:MM" strings. The
+    OpenAPI types `days_of_week` as one string."""
+    span = files[MODELS + "time_spans.yaml"]["properties"]
+    span["days_of_week"] = {"type": "array", "items": {
+        "type": "string", "enum": span["days_of_week"]["enum"]}}
+    for name in ("time_of_day_start", "time_of_day_end"):
+        span[name]["pattern"] = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+def local_user_classes_are_allowed(files: dict) -> None:
+    """curbs l.402: "New user classes MAY be generated to reflect local regulations"; the
+    OpenAPI closes the list to the well-known values."""
+    files[MODELS + "rules.yaml"]["properties"]["user_classes"]["items"] = {"type": "string"}
+
+
+def event_fields_follow_the_event_table(files: dict) -> None:
+    """events l.100: `event_type` is an Event Type (l.129-142) and Required; l.104:
+    `event_publication_time` Required; l.120: `vehicle_length` an Integer; l.121:
+    `vehicle_type` a Vehicle Type (l.163-179, which spells `bicycle`). The OpenAPI refers
+    `event_type` to the Event Purpose enum, leaves out `vehicle_type` and misspells
+    `bicyle`."""
+    event = files[MODELS + "curb_event.yaml"]
+    event["properties"]["event_type"] = {"$ref": "./event_type.yaml"}
+    event["properties"]["vehicle_type"] = {"$ref": "./vehicle_type.yaml"}
+    event["properties"]["vehicle_length"]["type"] = "integer"
+    event["required"] += ["event_type", "event_publication_time"]
+    vehicle_types = files[MODELS + "vehicle_type.yaml"]["enum"]
+    vehicle_types[vehicle_types.index("bicyle")] = "bicycle"
+
+
+def event_location_is_a_feature(files: dict) -> None:
+    """gi l.108-113: a location measurement "must be represented as a GeoJSON Feature object
+    with a corresponding properties object", whose `timestamp` is Required; events l.102
+    and events/examples.md give `event_location` so. The OpenAPI has a bare Point."""
+    files[MODELS + "curb_event.yaml"]["properties"]["event_location"] = {
+        "type": "object",
+        "properties": {
+            "type": {"const": "Feature"},
+            "properties": {"type": "object", "properties": {
+                "timestamp": {"$ref": "./timestamp.yaml"}}, "required": ["timestamp"]},
+            "geometry": {"type": "object", "properties": {
+                "type": {"const": "Point"}, "coordinates": POSITION},
+                "required": ["type", "coordinates"]},
+        },
+        "required": ["type", "properties", "geometry"],
+    }
+
+
+def operator_ids_come_from_the_registry(files: dict) -> None:
+    """events l.110: `data_source_operator_id` values "come from the data_source_operators.csv
+    file" of the specification (copied next to the schemas); the OpenAPI allows any UUID."""
+    with OPERATORS.open(encoding="utf-8") as registered:
+        known = [row["data_source_operator_id"] for row in csv.DictReader(registered)]
+    files[MODELS + "operator_id.yaml"]["enum"] = known
+
+
+def geometry_may_be_left_out_on_request(files: dict) -> None:
+    """curbs l.87: with `include_geometry=false`, "do not include the `geometry` field
+    within the Curb Zone"; only for answers to such a request."""
+    zone = files[MODELS + "curb_zone.yaml"]
+    zone["required"] = [name for name in zone["required"] if name != "geometry"]
+
+
+CORRECTIONS = [
+    list_data_is_an_object, last_updated_file_exists, envelope_fields_are_required,
+    events_are_paged_with_links, timestamps_are_integers, ids_are_uuids,
+    polygons_are_rings_of_positions, days_of_week_is_an_array, local_user_classes_are_allowed,
+    event_fields_follow_the_event_table, event_location_is_a_feature,
+    operator_ids_come_from_the_registry,
+]
+
+
+def only_known_or_extension_fields(files: dict) -> None:
+    """Venster's rule (docs/cds.md, Extension fields): a field that CDS does not name starts
+    with x_venster_, so a client can tell Venster's additions from a misspelt field."""
+    objects = [files[MODELS + name + ".yaml"] for name in (
+        CURB_ZONE, CURB_AREA, CURB_SPACE, POLICY, RULE, TIME_SPAN, CURB_EVENT)]
+    objects += [schema for _name, _path, schema in _responses(files)]
+    for schema in objects:
+        schema["patternProperties"] = {"^" + EXTENSION_PREFIX: {}}
+        schema["additionalProperties"] = False
+
+
+# --- loading and validating --------------------------------------------------------------
+def _files() -> dict[str, dict]:
+    return {str(path.relative_to(ROOT)): yaml.safe_load(path.read_text(encoding="utf-8"))
+            for path in ROOT.rglob("*.yaml")}
+
+
+@functools.cache
+def registry(*, include_geometry: bool = True) -> Registry:
+    files = _files()
+    for correct in CORRECTIONS:
+        correct(files)
+    if not include_geometry:
+        geometry_may_be_left_out_on_request(files)
+    only_known_or_extension_fields(files)
+    return Registry().with_resources(
+        (BASE + name, Resource.from_contents(contents, default_specification=DRAFT202012))
+        for name, contents in files.items()
+    )
+
+
+def _errors(instance, schema: dict, *, include_geometry: bool = True) -> list[str]:
+    validator = Draft202012Validator(schema, registry=registry(include_geometry=include_geometry),
+                                     format_checker=FormatChecker())
+    found = [f"/{'/'.join(map(str, e.absolute_path))}: {e.message}"
+             for e in validator.iter_errors(instance)]
+    return found + polygon_problems(instance)
+
+
+def polygon_problems(value, where: str = "") -> list[str]:
+    """RFC 7946 3.1.6 (gi l.141-144): rings are closed (first and last position equal) and
+    follow the right-hand rule: the outer ring counter-clockwise, holes clockwise."""
+    found = []
+    if isinstance(value, dict):
+        if value.get("type") == "Polygon" and isinstance(value.get("coordinates"), list):
+            rings = value["coordinates"]
+            if any(not ring or ring[0] != ring[-1] for ring in rings):
+                found.append(f"{where}: a ring is not closed")
+            elif not follows_right_hand_rule(value):
+                found.append(f"{where}: the rings do not follow the right-hand rule")
+        for key, item in value.items():
+            found += polygon_problems(item, f"{where}/{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += polygon_problems(item, f"{where}/{index}")
+    return found
+
+
+def _pointer(*parts: str) -> str:
+    return "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def openapi_path(url_path: str) -> str:
+    """/cds/curbs/zones/<uuid> -> /curbs/zones/{id}, as the OpenAPI files name the path."""
+    path = url_path.removeprefix("/cds")
+    return re.sub(r"/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", "/{id}",
+                  path)
+
+
+def response_problems(path: str, body: dict, *, include_geometry: bool = True) -> list[str]:
+    """Every way a 200 answer of `path` (an address under /cds/, or an OpenAPI path such as
+    /curbs/zones/{id}) breaks the corrected schema."""
+    path = openapi_path(path)
+    api = EVENTS_API if path.startswith("/events/") else CURBS_API
+    target = BASE + api + "#/" + _pointer(
+        "paths", path, "get", "responses", "200", "content", "application/json", "schema")
+    return _errors(body, {"$ref": target}, include_geometry=include_geometry)
+
+
+def problems(obj: dict, model: str, *, include_geometry: bool = True) -> list[str]:
+    """Every way one object (a curb zone, a policy, an event...) breaks its schema."""
+    return _errors(obj, {"$ref": BASE + MODELS + model + ".yaml"},
+                   include_geometry=include_geometry)
+
+
+def error_problems(body) -> list[str]:
+    return _errors(body, ERROR_SCHEMA)
 
 
 def is_timestamp(value) -> bool:
     """Milliseconds since 1970: an integer between 2001 and 2286 in milliseconds."""
     return type(value) is int and 10**12 <= value < 10**13
-
-
-def _is_uuid(value) -> bool:
-    try:
-        return isinstance(value, str) and str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
-
-
-def _is_polygon(value) -> bool:
-    if not isinstance(value, dict) or value.get("type") != "Polygon":
-        return False
-    ring = value["coordinates"][0]
-    return (len(ring) >= 4 and ring[0] == ring[-1]
-            and all(len(p) == 2 and all(isinstance(c, float | int) for c in p) for p in ring))
-
-
-def _is_point_feature(value) -> bool:
-    geometry = value.get("geometry", value) if isinstance(value, dict) else {}
-    return geometry.get("type") == "Point" and len(geometry.get("coordinates", [])) == 2
-
-
-CHECKS = {
-    "object": lambda v: isinstance(v, dict),
-    "list": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "url": lambda v: isinstance(v, str) and v.startswith(("http://", "https://")),
-    "integer": lambda v: type(v) is int,
-    "boolean": lambda v: type(v) is bool,
-    "timestamp": is_timestamp,
-    "uuid": _is_uuid,
-    "polygon": _is_polygon,
-    "geojson_point": _is_point_feature,
-    "activity": lambda v: v in ACTIVITIES,
-    "unit": lambda v: v in UNITS,
-    "day": lambda v: v in DAYS,
-    "hh:mm": lambda v: isinstance(v, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", v),
-    "event_type": lambda v: v in EVENT_TYPES,
-    "source_type": lambda v: v in SOURCE_TYPES,
-    "vehicle_type": lambda v: v in VEHICLE_TYPES,
-    "propulsion": lambda v: v in PROPULSION,
-    "rule": lambda v: not problems(v, RULE),
-    "time_span": lambda v: not problems(v, TIME_SPAN),
-}
-
-
-def problems(obj: dict, schema: dict, *, skip: frozenset = frozenset()) -> list[str]:
-    """Every way `obj` breaks `schema`: a missing required field, a wrong type, an unknown name."""
-    found = []
-    for name, (kind, required) in schema.items():
-        if name in skip:
-            continue
-        if name not in obj:
-            if required:
-                found.append(f"missing {name}")
-            continue
-        value = obj[name]
-        if kind.startswith("["):
-            check = CHECKS[kind[1:-1]]
-            ok = isinstance(value, list) and all(check(item) for item in value)
-        else:
-            ok = CHECKS[kind](value)
-        if not ok:
-            found.append(f"{name} is not {kind}: {value!r}")
-    for name in obj:
-        if name not in schema and not name.startswith(EXTENSION_PREFIX):
-            found.append(f"unknown field {name}")
-    return found

@@ -41,7 +41,7 @@ def events(**params):
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == CDS
     body = response.json()
-    assert schemas.problems(body, schemas.ENVELOPE) == []
+    assert schemas.response_problems("/events/events", body) == []
     return body
 
 
