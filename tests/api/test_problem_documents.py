@@ -238,3 +238,15 @@ def assert_every_status_is_declared(seen: Seen, schema: dict):
             if str(status) not in declared:
                 undeclared.append(f"{method} {path} {status}")
     assert undeclared == []
+
+
+def test_an_unhandled_error_under_api_is_a_500_problem_not_a_page(caller, monkeypatch):
+    from bookings.api.views import AvailabilityView
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(AvailabilityView, "get", fail)
+    caller.raise_request_exception = False
+    body = assert_problem(caller.get("/api/v1/availability/", HTTP_ACCEPT="text/html"), 500)
+    assert body["code"] == "server_error" and "a bug" not in json.dumps(body)

@@ -295,3 +295,15 @@ def test_a_zone_is_found_at_exactly_its_start_date(places):
     assert zone_id in [z["curb_zone_id"] for z in listed]
     assert data(f"/cds/curbs/zones/{zone_id}", time=start)["curb_zone_id"] == zone_id
     assert get(f"/cds/curbs/zones/{zone_id}", time=start - 1).status_code == 404
+
+
+def test_an_unhandled_error_under_cds_is_a_cds_500(places, monkeypatch):
+    from cds import curbs
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(curbs, "query_zones", fail)
+    response = Client(raise_request_exception=False).get("/cds/curbs/zones", HTTP_ACCEPT=CDS)
+    body = assert_cds_error(response, 500, "server_error")
+    assert "a bug" not in str(body)
