@@ -118,10 +118,16 @@ def field_errors(details, prefix="") -> list[dict]:
     return result
 
 
+def booking_error_title(error_class: type[BookingError]) -> str:
+    """The problem type's title: the error's default message, which is therefore never a
+    template (RFC 9457: the title does not change from occurrence to occurrence)."""
+    return str(error_class.default_message)
+
+
 def _booking_problem(exc: BookingError) -> Response:
     extra = {k: v for k, v in exc.details.items() if isinstance(v, str | int | float | bool)}
     return problem_response(problem(
-        status_code=exc.http_status, code=exc.code, title=type(exc).default_message,
+        status_code=exc.http_status, code=exc.code, title=booking_error_title(type(exc)),
         detail=exc.message, **extra,
     ))
 

@@ -250,3 +250,29 @@ def test_an_unhandled_error_under_api_is_a_500_problem_not_a_page(caller, monkey
     caller.raise_request_exception = False
     body = assert_problem(caller.get("/api/v1/availability/", HTTP_ACCEPT="text/html"), 500)
     assert body["code"] == "server_error" and "a bug" not in json.dumps(body)
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_no_domain_error_gives_a_problem_a_templated_title(language):
+    """A refusal's title names its type; the numbers and names go in the detail."""
+    from django.apps import apps
+    from django.utils import translation
+    from django.utils.module_loading import autodiscover_modules
+
+    from api.exceptions import booking_error_title
+    from bookings.errors import BookingError
+
+    autodiscover_modules("errors", "waitlist", "allocation")
+    assert apps.ready
+    errors = list(_subclasses(BookingError))
+    assert len(errors) > 30  # the bookings', hubs' and access errors were found
+    with translation.override(language):
+        templated = [cls.__name__ for cls in [BookingError, *errors]
+                     if re.search(r"%\(|[{}]", booking_error_title(cls))]
+    assert templated == []

@@ -65,6 +65,8 @@ def city(frozen_now, monkeypatch):
 
 def _visits(bays):
     RegisteredVehicleFactory(plate="VF789M", fuels=["Benzine", "Elektriciteit"])
+    # The register clears the electric truck for zero-emission-only windows.
+    RegisteredVehicleFactory(plate="BX001Z", fuels=["Elektriciteit"], zero_emission=True)
     carrier = OrganisationFactory()
     collector = OrganisationFactory(kind=Organisation.Kind.WASTE_COLLECTOR)
     vehicles = [
@@ -85,9 +87,9 @@ def _visits(bays):
         if number % 2:
             booking_check_out(booking=booking, now=start + dt.timedelta(minutes=20))
     unknown = booking_create(bay=bays[0], organisation=carrier, vehicle_length_m=Decimal("6"),
-                             zero_emission=True, start=at(FRIDAY, "13:00"),
-                             end=at(FRIDAY, "13:30"))
-    booking_check_in(booking=unknown, now=at(FRIDAY, "13:01"))
+                             zero_emission=True, start=at(FRIDAY, "10:30"),
+                             end=at(FRIDAY, "10:50"))
+    booking_check_in(booking=unknown, now=at(FRIDAY, "10:31"))
 
 
 def get(path, params=None, accept=CDS):

@@ -24,6 +24,8 @@ CDS = "application/vnd.cds+json;version=1.0"
 def visits(frozen_now):
     bay, other = BayFactory(), BayFactory()
     RegisteredVehicleFactory(plate="VF789M", fuels=["Benzine", "Elektriciteit"])
+    # Zero-emission-only windows need a plate the register clears.
+    RegisteredVehicleFactory(plate="GV123B", fuels=["Elektriciteit"], zero_emission=True)
     hybrid = VehicleFactory(plate="VF789M", zero_emission=False, length_m=Decimal("4.54"))
     e_van = VehicleFactory(plate="GV123B", zero_emission=True)
     first = booking_create(bay=bay, organisation=hybrid.organisation, vehicle=hybrid,
