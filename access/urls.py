@@ -6,5 +6,5 @@ app_name = "enforcement"
 
 urlpatterns = [
     path("", views.enforcement_page, name="page"),
-    path("bookings/<str:reference>/<slug:action>/", views.enforcement_action, name="action"),
+    path("bookings/<reference:reference>/<slug:action>/", views.enforcement_action, name="action"),
 ]

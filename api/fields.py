@@ -31,7 +31,7 @@ class AwareDateTimeField(serializers.DateTimeField):
         parsed = value if isinstance(value, dt.datetime) else self._parse(value)
         if parsed.tzinfo is None or parsed.utcoffset() is None:
             self.fail("offset_required")
-        if not 2000 <= parsed.year <= 2100:
+        if not localtime.in_calendar(parsed.date()):
             # Far-off years overflow the calendar in local-time arithmetic further on.
             self.fail("out_of_range")
         try:
@@ -59,6 +59,20 @@ class AwareDateTimeField(serializers.DateTimeField):
         if parsed is None:
             self.fail("invalid", format="YYYY-MM-DDThh:mm:ss+hh:mm")
         return parsed
+
+
+class DayField(serializers.DateField):
+    """A day (YYYY-MM-DD) within Venster's calendar, places.localtime.FIRST_DAY to LAST_DAY.
+
+    Year 1 or 9999 parse as dates but fall off the calendar a day later in the
+    selectors (a 500); they are refused here, for every API that takes a day.
+    """
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        if not localtime.in_calendar(day):
+            raise serializers.ValidationError(localtime.calendar_message(), code="out_of_range")
+        return day
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string", "format": "date-time"}})

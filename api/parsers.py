@@ -1,22 +1,22 @@
-"""JSON that is valid Unicode only.
+"""The API's JSON parser: DRF's, with operations.json_input's limits on depth and Unicode.
 
-JSON may spell a lone surrogate as an escape ("\\ud800"). Python decodes it into
-a string that cannot be encoded as UTF-8 again, so it would fail later, far from
-the input: when stored in PostgreSQL or echoed in an error answer (a 500).
-Such a body is refused here as malformed, like any other bad JSON.
+Without them, a body nested a thousand levels deep fails with a RecursionError
+(a 500), and a lone surrogate escape ("\\ud800") fails later, when stored in
+PostgreSQL or echoed in an error answer. Both are refused here as malformed,
+with a 400 problem document, like any other bad JSON.
 """
-
-import json
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from operations import json_input
+
 
 class UnicodeJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
         try:
-            json.dumps(data, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise ParseError("JSON parse error - the text is not valid Unicode.") from exc
-        return data
+            return json_input.check(super().parse(stream, media_type, parser_context))
+        except RecursionError as exc:
+            raise ParseError(json_input.too_deep_message()) from exc
+        except json_input.JSONInputError as exc:
+            raise ParseError(exc.message) from exc

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from places import localtime
+
 from .geo import BBox
+
+FIRST_INSTANT = localtime.day_start(localtime.FIRST_DAY)
+LAST_INSTANT = localtime.day_start(localtime.LAST_DAY)
 
 
 class BadQuery(ValueError):
@@ -65,6 +73,22 @@ def from_millis(value: str, name: str = "time") -> dt.datetime:
     return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=millis)
 
 
+def instant(value: str, name: str = "time") -> dt.datetime:
+    """A query's timestamp, within Venster's calendar (a year 9999 cannot be converted)."""
+    moment = whole_number(value, name, lowest=to_millis(FIRST_INSTANT),
+                          highest=to_millis(LAST_INSTANT))
+    return from_millis(str(moment), name)
+
+
+def whole_number(value: str, name: str, *, lowest: int, highest: int) -> int:
+    """An integer written in ASCII digits, from lowest to highest; anything else is a BadQuery."""
+    if not re.fullmatch(r"-?[0-9]{1,20}", value.strip()) or not (
+            lowest <= int(value) <= highest):
+        raise BadQuery(_("%(name)s must be a whole number from %(lowest)d to %(highest)d.")
+                       % {"name": name, "lowest": lowest, "highest": highest}, [name])
+    return int(value)
+
+
 def to_millis(value: dt.datetime) -> int:
     return (value - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)) // dt.timedelta(milliseconds=1)
 
@@ -80,7 +104,7 @@ def parse(params) -> CurbQuery:
         point = Point(_number(params, "lat"), _number(params, "lng"), _number(params, "radius"))
         if point.radius_cm < 0:
             raise BadQuery("radius must not be negative.", ["radius"])
-    time = from_millis(params["time"]) if params.get("time") else None
+    time = instant(params["time"]) if params.get("time") else None
     area = _uuid(params["area"], "area") if params.get("area") else None
     zone = _uuid(params["zone"], "zone") if params.get("zone") else None
     ids = None

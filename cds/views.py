@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from places import localtime
 
 from . import curbs, events, ids
-from .query import BadQuery, CurbQuery, from_millis, parse, to_millis
+from .query import BadQuery, CurbQuery, from_millis, parse, to_millis, whole_number
 
 MEDIA_TYPE = "application/vnd.cds+json"
 VERSION = "1.0"
@@ -27,6 +27,8 @@ LICENSE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 CURBS_MAX_AGE = 300
 EVENTS_MAX_AGE = 30
 ALLOWED_METHODS = ("GET", "HEAD")
+# Far beyond the last page of any real register; further pages overflow the database's offset.
+MAX_PAGE = 1_000_000
 
 
 def acceptable(request) -> bool:
@@ -260,10 +262,7 @@ def _bay_ids(bay, name: str) -> set[str]:
 @cds_view(EVENTS_MAX_AGE)
 def events_list(request, query):
     """GET /cds/events/events"""
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError as exc:
-        raise BadQuery("page must be a whole number.", ["page"]) from exc
+    page = whole_number(request.GET.get("page", "1"), "page", lowest=1, highest=MAX_PAGE)
     scope = {}
     if any(request.GET.get(n) for n in ["curb_area_id", "curb_zone_id", "curb_space_id"]):
         scope = _event_scope(request, curbs.CurbData.load(as_of=localtime.now()))

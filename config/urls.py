@@ -28,6 +28,8 @@ urlpatterns = [
     path("hubs/", include("hubs.urls")),
 ]
 
+handler400 = "operations.errors.bad_request"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

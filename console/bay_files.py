@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 
 from django.utils.translation import gettext as _
 
+from operations import json_input
 from operations.csv_cells import SafeWriter, unescape_cell
 
 COLUMNS = [
@@ -121,11 +121,9 @@ def rows_from_csv(text: str) -> list[tuple[int, dict]]:
 
 def rows_from_geojson(text: str) -> list[tuple[int, dict]]:
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BayFileError(_("This is not a GeoJSON file: line %(line)d, column %(column)d "
-                             "cannot be read.") % {"line": exc.lineno, "column": exc.colno}
-                           ) from exc
+        document = json_input.loads(text)
+    except json_input.JSONInputError as exc:
+        raise BayFileError(exc.message) from exc
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         raise BayFileError(_("This is not a GeoJSON FeatureCollection."))
     rows = []

@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from places.fields import DayField
 from places.models import Closure, LoadingBay, Weekday, Zone
 
 from .scoping import Scope, scope_queryset
@@ -53,6 +54,7 @@ class ClosureForm(forms.ModelForm):
         model = Closure
         fields = ["zone", "bay", "reason", "description", "start_date", "end_date",
                   "start_time", "end_time", "weekdays"]
+        field_classes = {"start_date": DayField, "end_date": DayField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),
@@ -111,9 +113,9 @@ class WhatIfForm(forms.Form):
 
 
 class DashboardForm(forms.Form):
-    start = forms.DateField(label=_("from"), required=False,
+    start = DayField(label=_("from"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("until"), required=False,
+    end = DayField(label=_("until"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}))
     zone = forms.ModelChoiceField(Zone.objects.none(), label=_("zone"), required=False)
 

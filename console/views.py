@@ -8,7 +8,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from bookings.models import Booking
 from operations.csv_cells import SafeWriter
 from places import localtime
+from places.fields import parse_id
 from places.models import Closure, LoadingBay, Municipality, TimeWindow, Zone
 from places.services import closure_announce, closure_hits
 
@@ -234,8 +235,11 @@ def whatif(request, pk):
     zone = get_object_or_404(scoped(request, Zone), pk=pk)
     # ?bay=<id> proposes that bay's own windows instead of the zone's.
     bay = None
-    if request.GET.get("bay", "").isdigit():
-        bay = get_object_or_404(LoadingBay.objects.filter(zone=zone), pk=request.GET["bay"])
+    if request.GET.get("bay"):
+        bay_id = parse_id(request.GET["bay"])
+        if bay_id is None:
+            raise BadRequest(_("The bay in the address is not a bay number."))
+        bay = get_object_or_404(LoadingBay.objects.filter(zone=zone), pk=bay_id)
     form = WhatIfForm(request.POST or None, zone=zone)
     if request.method == "POST":
         formset = WindowFormSet(request.POST, prefix="w")

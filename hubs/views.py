@@ -10,6 +10,7 @@ from console.scoping import scope_of, scope_queryset
 from organisations.models import Organisation
 from organisations.selectors import organisation_of
 from places import localtime
+from places.fields import parse_day
 
 from . import runsheet
 from .models import Hub, PlannedRoute, PlanningRun
@@ -66,10 +67,7 @@ def bundling_report_page(request):
     is_collector = organisation and organisation.kind == Organisation.Kind.WASTE_COLLECTOR
     if not (request.user.is_staff or is_municipality or is_collector):
         raise PermissionDenied
-    try:
-        day = dt.date.fromisoformat(request.GET.get("day", ""))
-    except ValueError:
-        day = localtime.now().date() + dt.timedelta(days=1)
+    day = parse_day(request.GET.get("day")) or localtime.now().date() + dt.timedelta(days=1)
     collector = organisation if is_collector and not request.user.is_staff else None
     report = bundling_report(day=day, collector=collector)
     return render(request, "hubs/bundling_report.html", {"report": report, "day": day})

@@ -57,6 +57,22 @@ def make_local(day: dt.date, time: dt.time) -> dt.datetime:
     return naive.replace(tzinfo=LOCAL)
 
 
+# The calendar Venster works in: days and instants outside it are refused as input. Nothing
+# is booked, closed or reported that far off, and local-time arithmetic on year 1 or 9999
+# (a day later, midnight in UTC) falls off Python's calendar.
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
+
+
+def in_calendar(day: dt.date) -> bool:
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def calendar_message() -> str:
+    return _("Give a day between the years %(first)d and %(last)d.") % {
+        "first": FIRST_DAY.year, "last": LAST_DAY.year}
+
+
 AMSTERDAM_OFFSETS = {dt.timedelta(hours=1), dt.timedelta(hours=2)}
 
 

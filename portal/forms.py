@@ -14,8 +14,10 @@ from django.utils.translation import ngettext
 
 from bookings import errors
 from hubs.models import WasteStream
+from hubs.services import MAX_VOLUME_LITRES
 from organisations.models import Organisation, Vehicle
 from places import localtime
+from places.fields import MAX_ID, DayField
 from places.models import LoadingBay, Weekday
 
 from .selectors import booking_horizon
@@ -126,7 +128,7 @@ class VehicleFields(forms.Form):
 class GridForm(VehicleFields):
     """Which day, vehicle and stay to show the grid for (read from the query string)."""
 
-    day = forms.DateField(label=_("Day"), widget=DateInput())
+    day = DayField(label=_("Day"), widget=DateInput())
     duration = forms.TypedChoiceField(
         label=_("How long"), choices=DURATIONS, coerce=int, initial=30
     )
@@ -143,8 +145,19 @@ class GridForm(VehicleFields):
 class BookForm(GridForm):
     """The grid's own form: the chosen cell comes as slot=<bay id>@<minute of the day>."""
 
-    slot = forms.RegexField(regex=r"^\d+@\d+$", widget=forms.HiddenInput)
+    slot = forms.RegexField(regex=r"^[0-9]{1,19}@[0-9]{1,4}$", widget=forms.HiddenInput,
+                            error_messages={"invalid": _("This time is not on the grid. "
+                                                         "Choose a time again.")})
     token = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_slot(self):
+        """A forged slot: a bay id no database holds, or a minute of five digits or more
+        (which the grid never sends; a day has at most 1500 and BookView refuses the rest)."""
+        slot = self.cleaned_data["slot"]
+        if int(slot.split("@")[0]) > MAX_ID:
+            raise forms.ValidationError(_("This time is not on the grid. Choose a time again."),
+                                        code="invalid_slot")
+        return slot
 
     def slot_parts(self) -> tuple[int, int]:
         bay, minute = self.cleaned_data["slot"].split("@")
@@ -152,7 +165,7 @@ class BookForm(GridForm):
 
 
 class RescheduleForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=DateInput())
+    day = DayField(label=_("Day"), widget=DateInput())
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput())
     duration = forms.TypedChoiceField(label=_("How long"), choices=DURATIONS, coerce=int)
     bay = forms.ModelChoiceField(label=_("Loading bay"), queryset=LoadingBay.objects.none())
@@ -183,8 +196,8 @@ class SeriesForm(VehicleFields):
     duration = forms.TypedChoiceField(
         label=_("How long"), choices=DURATIONS, coerce=int, initial=30
     )
-    first_day = forms.DateField(label=_("From"), widget=DateInput())
-    until = forms.DateField(label=_("Until"), widget=DateInput())
+    first_day = DayField(label=_("From"), widget=DateInput())
+    until = DayField(label=_("Until"), widget=DateInput())
     token = forms.CharField(widget=forms.HiddenInput)
 
     field_order = [
@@ -222,7 +235,7 @@ class SeriesForm(VehicleFields):
 
 
 class RequestForm(VehicleFields):
-    day = forms.DateField(label=_("Day"), widget=DateInput())
+    day = DayField(label=_("Day"), widget=DateInput())
     earliest = forms.TimeField(label=_("Earliest start"), widget=TimeInput())
     latest_end = forms.TimeField(label=_("Latest end"), widget=TimeInput())
     duration = forms.TypedChoiceField(
@@ -269,9 +282,10 @@ class RequestForm(VehicleFields):
 
 class PickupForm(forms.Form):
     stream = forms.ChoiceField(label=_("Waste stream"), choices=WasteStream.choices)
-    volume_litres = forms.IntegerField(label=_("Volume (litres)"), min_value=1, initial=240)
+    volume_litres = forms.IntegerField(label=_("Volume (litres)"), min_value=1,
+                                       max_value=MAX_VOLUME_LITRES, initial=240)
     containers = forms.IntegerField(label=_("Containers"), min_value=1, max_value=50, initial=1)
-    day = forms.DateField(label=_("Day"), widget=DateInput())
+    day = DayField(label=_("Day"), widget=DateInput())
     window_start = forms.TimeField(label=_("From"), widget=TimeInput(), initial=dt.time(7))
     window_end = forms.TimeField(label=_("Until"), widget=TimeInput(), initial=dt.time(11))
     recurrence_weekdays = forms.TypedMultipleChoiceField(
@@ -281,7 +295,7 @@ class PickupForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    recurrence_until = forms.DateField(label=_("Repeat until"), required=False, widget=DateInput())
+    recurrence_until = DayField(label=_("Repeat until"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Note for the collector"), max_length=200, required=False)
     token = forms.CharField(widget=forms.HiddenInput)
 

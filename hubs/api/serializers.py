@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from api.fields import AwareDateTimeField
+from api.fields import AwareDateTimeField, DayField
 
 from ..models import (
     DockDoor,
@@ -56,7 +56,7 @@ class HubSerializer(serializers.ModelSerializer):
 
 
 class DockAvailabilityQuery(serializers.Serializer):
-    day = serializers.DateField()
+    day = DayField()
     duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60, default=30)
     vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2,
                                                 min_value=Decimal("0.5"), default=12)
@@ -146,7 +146,7 @@ class RouteStopSerializer(serializers.ModelSerializer):
 
 
 class RouteQuery(serializers.Serializer):
-    day = serializers.DateField(required=False)
+    day = DayField(required=False)
 
 
 class PlannedRouteSerializer(serializers.ModelSerializer):

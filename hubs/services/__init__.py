@@ -8,10 +8,17 @@ from .docks import (
     storage_reservation_cancel,
     storage_reservation_create,
 )
-from .pickups import MAX_SERIES_DAYS, PickupError, pickup_request_cancel, pickup_request_create
+from .pickups import (
+    MAX_SERIES_DAYS,
+    MAX_VOLUME_LITRES,
+    PickupError,
+    pickup_request_cancel,
+    pickup_request_create,
+)
 
 __all__ = [
     "MAX_SERIES_DAYS",
+    "MAX_VOLUME_LITRES",
     "PickupError",
     "chain_cancel",
     "chain_create",

@@ -12,6 +12,8 @@ from places import localtime
 from ..models import PickupRequest, WasteStream
 
 MAX_SERIES_DAYS = 366
+# A full 40 m³ roll-off container; any more is not one pickup (and overflows the column).
+MAX_VOLUME_LITRES = 40_000
 
 
 class PickupError(Exception):
@@ -77,6 +79,9 @@ def _check(stream, volume_litres, day, window_start, window_end, now):
         raise PickupError(_("Unknown waste stream."), "stream")
     if volume_litres <= 0:
         raise PickupError(_("Give the volume in litres."), "volume")
+    if volume_litres > MAX_VOLUME_LITRES:
+        raise PickupError(_("One pickup takes at most %(litres)d litres.")
+                          % {"litres": MAX_VOLUME_LITRES}, "volume")
     if window_end <= window_start:
         raise PickupError(_("The pickup window must end after it starts."), "window")
     if day < now.date():

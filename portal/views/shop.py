@@ -14,6 +14,7 @@ from bookings.models import Booking
 from hubs.models import DockReservation
 from notifications.models import Notification
 from places import localtime
+from places.fields import parse_id
 
 from .. import forms, selectors
 from .base import ConfirmedActionView, PortalView, activate_language, today
@@ -109,9 +110,9 @@ class NotificationsView(PortalView):
     def post(self, request):
         mine = Notification.objects.filter(organisation=self.organisation, read_at__isnull=True)
         if request.POST.get("id"):
-            mine = (
-                mine.filter(pk=request.POST["id"]) if request.POST["id"].isdigit() else mine.none()
-            )
+            # One notification, by its id; a forged id marks nothing read.
+            note_id = parse_id(request.POST["id"])
+            mine = mine.filter(pk=note_id) if note_id else mine.none()
         mine.update(read_at=localtime.now())
         return redirect("portal:notifications")
 
