@@ -24,7 +24,11 @@ class WindowForm(forms.Form):
     zero_emission_only = forms.BooleanField(label=_("zero-emission only"), required=False)
 
 
-WindowFormSet = forms.formset_factory(WindowForm, extra=3, can_delete=True)
+# A week holds a handful of windows per day; without a bound, a forged w-TOTAL_FORMS
+# makes Django build and show 2,000 forms.
+MAX_WINDOWS = 50
+WindowFormSet = forms.formset_factory(WindowForm, extra=3, can_delete=True, max_num=MAX_WINDOWS,
+                                      absolute_max=MAX_WINDOWS, validate_max=True)
 
 
 def window_specs(formset) -> list[WindowSpec]:
@@ -114,9 +118,9 @@ class WhatIfForm(forms.Form):
 
 class DashboardForm(forms.Form):
     start = DayField(label=_("from"), required=False,
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                     widget=forms.DateInput(attrs={"type": "date"}))
     end = DayField(label=_("until"), required=False,
-                          widget=forms.DateInput(attrs={"type": "date"}))
+                   widget=forms.DateInput(attrs={"type": "date"}))
     zone = forms.ModelChoiceField(Zone.objects.none(), label=_("zone"), required=False)
 
     def __init__(self, *args, zones, **kwargs):

@@ -1,4 +1,5 @@
-"""JSON from outside (API bodies, uploaded GeoJSON), held to what the rest of Venster can take.
+"""JSON from outside (API bodies, uploaded GeoJSON, the admin's JSON fields), held to what the
+rest of Venster can take.
 
 Two things valid JSON may hold break the code further on, far from the input:
 - nesting a thousand levels deep: Python's parser and anything that walks the
@@ -12,6 +13,9 @@ from __future__ import annotations
 
 import json
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext as _
 
 # Venster's deepest document (GeoJSON polygons) nests six levels; no sender needs 64.
@@ -68,3 +72,24 @@ def depth(data) -> int:
 
 def too_deep_message() -> str:
     return _("The JSON nests more than %(depth)d levels deep.") % {"depth": MAX_DEPTH}
+
+
+class JSONFormField(forms.JSONField):
+    """Django's JSON form field (the admin uses it for every JSONField) with check()'s limits:
+    Django's own lets the RecursionError of deep JSON through, as a 500."""
+
+    def to_python(self, value):
+        try:
+            converted = super().to_python(value)
+        except RecursionError as exc:
+            raise ValidationError(too_deep_message(), code="invalid") from exc
+        try:
+            return check(converted)
+        except JSONInputError as exc:
+            raise ValidationError(exc.message, code="invalid") from exc
+
+    def bound_data(self, data, initial):
+        try:
+            return super().bound_data(data, initial)
+        except RecursionError:
+            return InvalidJSONInput(data)  # shown again as typed, next to its error

@@ -1,4 +1,4 @@
-"""Form fields for what every page parses: a day and a row id.
+"""Form fields for what every page parses: a day and row ids.
 
 The portal, the console and the hub pages read days and ids from forms and query
 strings. Django's own fields accept values the rest of Venster cannot handle:
@@ -36,6 +36,20 @@ class IdField(forms.IntegerField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """Rows chosen by their ids (ticked boxes), each checked as IdField checks it first:
+    Django looks them up with `pk IN (...)`, where an id of thirty digits overflows
+    SQLite's integers (a 500) instead of being refused as a choice that does not exist."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            for pk in value:
+                if parse_id(pk) is None:
+                    raise ValidationError(self.error_messages["invalid_pk_value"],
+                                          code="invalid_pk_value", params={"pk": pk})
+        return super().clean(value)
 
 
 def parse_day(value) -> dt.date | None:

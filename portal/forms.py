@@ -17,7 +17,7 @@ from hubs.models import WasteStream
 from hubs.services import MAX_VOLUME_LITRES
 from organisations.models import Organisation, Vehicle
 from places import localtime
-from places.fields import MAX_ID, DayField
+from places.fields import MAX_ID, DayField, ModelIdsField
 from places.models import LoadingBay, Weekday
 
 from .selectors import booking_horizon
@@ -241,7 +241,7 @@ class RequestForm(VehicleFields):
     duration = forms.TypedChoiceField(
         label=_("How long"), choices=DURATIONS, coerce=int, initial=30
     )
-    bays = forms.ModelMultipleChoiceField(
+    bays = ModelIdsField(
         label=_("Bays you accept"),
         queryset=LoadingBay.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -6,10 +6,10 @@ that uses it; each <form> on the page (and on the page its GET forms lead to)
 is taken as a browser would send it, with every empty field filled in, and the
 query parameters the view reads are recorded. Then one field at a time is
 spoilt with a hostile value: a day in year 1 or 9999, a number of thirty digits,
-a negative, a NUL byte, a lone surrogate sent as the bytes %ED%A0%80, a
-superscript digit, huge text, and each number of a compound value (a slot,
-bay@minute) made huge. Hypothesis draws more: text, integers, dates, floats
-and the rest of the zoo (year 0 and 10000, deep brackets, NaN, ...), with fixed
+a NUL byte, a lone surrogate sent as the bytes %ED%A0%80, a superscript digit,
+and each number of a compound value (a slot, bay@minute) made huge. Hypothesis
+draws more: text, integers, dates, floats and the rest of the zoo (year 0 and
+10000, negatives, twenty digits, deep brackets, huge text, NaN, ...), with fixed
 examples in CI (derandomize).
 
 Every answer must be below 500. A GET must never write a row, nor a POST that is
@@ -41,16 +41,15 @@ pytestmark = pytest.mark.usefixtures("db", "frozen_now")
 # The role that uses the pages of each namespace; the rest are public.
 ROLE_OF_NAMESPACE = {"portal": "shopkeeper", "console": "leiden_admin",
                      "enforcement": "enforcer", "hubs": "collector"}
-# The API has its own fuzz tests (test_bad_input, tests/api/test_schema_fuzz); the admin
-# is Django's own.
-NOT_PAGES = ("api:", "admin", "^static")
+# The API, with its schema and documentation pages, has its own fuzz tests (test_bad_input,
+# tests/api/test_schema_fuzz); the admin is Django's own.
+NOT_PAGES = ("api:", "admin", "^static", "schema", "redoc", "swagger-ui")
 
 LONE_SURROGATE = "\ud800"
 # Tried in every field; the drawn values of hypothesis add the rest of the zoo.
-HOSTILE = ["0001-01-01", "9999-12-31", "-1", str(10**30), "a\x00b", LONE_SURROGATE, "²",
-           "x" * 10_000]
-ZOO = [*HOSTILE, "0000-01-01", "10000-01-01", "99999999999999999999", "1e308", "NaN",
-       "[" * 1000 + "]" * 1000, "", " ", "١٢", "25:61", "2026-03-29T02:30"]
+HOSTILE = ["0001-01-01", "9999-12-31", str(10**30), "a\x00b", LONE_SURROGATE, "²"]
+ZOO = [*HOSTILE, "0000-01-01", "10000-01-01", "-1", "99999999999999999999", "1e308", "NaN",
+       "[" * 1000 + "]" * 1000, "x" * 10_000, "", " ", "١٢", "25:61", "2026-03-29T02:30"]
 # What a person fills an empty field with, by its input type.
 SAMPLES = {"date": (SATURDAY + dt.timedelta(days=7)).isoformat(), "time": "10:00",
            "number": "1", "text": "x", "textarea": "x", "email": "fuzz@example.org",
@@ -58,7 +57,7 @@ SAMPLES = {"date": (SATURDAY + dt.timedelta(days=7)).isoformat(), "time": "10:00
 DAY_OR_TIME = re.compile(r"\d{4}-\d\d-\d\d|\d\d:\d\d(:\d\d)?")
 FORMSET_FIELD = re.compile(r".+-[1-9][0-9]*-.+")
 
-EXAMPLES = settings(max_examples=8, deadline=None, database=None,
+EXAMPLES = settings(max_examples=5, deadline=None, database=None,
                     derandomize=bool(os.environ.get("CI")),
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])

@@ -6,14 +6,19 @@ ones found, with the message the person gets.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
+from django.utils import translation
 
 from bookings.models import Booking
 from hubs.models import PickupRequest
+from hubs.services import PickupError, pickup_request_create
 from notifications.models import Notification
+from places.models import Zone
 from tests.security.cast import SATURDAY
 from tests.security.writes import rows_written
 
@@ -265,3 +270,43 @@ def test_json_in_the_request_body_stays_readable_in_an_error_answer(cast):
         "/api/v1/vehicles/", json.dumps({"plate": "\ud800"}), content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
+
+
+def test_a_request_for_a_bay_id_of_thirty_digits_is_a_form_error(cast):
+    client = client_of(cast, "shopkeeper")
+    response = post_writing_nothing(client, "/portal/requests/", {
+        "token": "fuzz-request", "day": SATURDAY.isoformat(), "earliest": "09:00",
+        "latest_end": "11:00", "duration": "30", "bays": [str(cast.bay.pk), str(10**30)],
+        "vehicle_length_m": "6"})
+    assert response.status_code == 422
+    assert response.context["form"].errors["bays"]
+
+
+def test_a_forged_count_of_window_forms_is_refused_without_building_them(cast):
+    client = client_of(cast, "leiden_admin")
+    response = post_writing_nothing(client, f"/console/zones/{cast.zone.pk}/windows/", {
+        "w-TOTAL_FORMS": HUGE, "w-INITIAL_FORMS": "0", "w-MIN_NUM_FORMS": "0",
+        "w-MAX_NUM_FORMS": "1000", "action": "save"})
+    assert response.status_code == 200
+    assert "Please submit at most 50 forms." in response.context["formset"].non_form_errors()
+    assert len(response.context["formset"].forms) <= 50
+
+
+def test_the_pickup_service_refuses_more_than_one_container_of_forty_cubic_metres(cast):
+    with pytest.raises(PickupError) as refused:
+        pickup_request_create(organisation=cast.shop, stream="residual", volume_litres=40_001,
+                              day=SATURDAY, window_start=dt.time(7), window_end=dt.time(11))
+    assert refused.value.code == "volume"
+    assert "40000" in refused.value.message
+
+
+def test_a_json_field_in_the_admin_refuses_deep_json_as_a_form_error(cast, rf):
+    """The zone's boundary (GeoJSON) as the admin's change form parses it."""
+    request = rf.get("/admin/")
+    request.user = cast.users["superuser"]
+    form_class = admin.site._registry[Zone].get_form(request, cast.zone)
+    form = form_class(data={"boundary": nested(5_000)}, instance=cast.zone)
+    with translation.override("en"):
+        assert not form.is_valid()
+    assert "more than 64 levels" in form.errors["boundary"][0]
+    assert "[[[" in str(form["boundary"])  # shown again as typed
