@@ -28,8 +28,6 @@ urlpatterns = [
     path("hubs/", include("hubs.urls")),
 ]
 
-handler400 = "operations.errors.bad_request"
-
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

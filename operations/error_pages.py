@@ -6,6 +6,8 @@ these handlers, not with an app's view. Each public interface keeps its own erro
 format there too: a client of the API or of the CDS feed never has to parse HTML.
 """
 
+from django.core.exceptions import BadRequest
+from django.shortcuts import render
 from django.views import defaults
 
 from api.exceptions import status_problem_response
@@ -22,7 +24,12 @@ def _interface_error(request, status_code: int):
 
 
 def bad_request(request, exception):
-    return _interface_error(request, 400) or defaults.bad_request(request, exception)
+    """A page's 400 says what was wrong with the address or form when a view raised
+    BadRequest with a reason; other 400s (a suspicious host, a broken upload) keep their
+    reason to the logs."""
+    reason = str(exception) if type(exception) is BadRequest else ""
+    return _interface_error(request, 400) or render(request, "400.html", {"reason": reason},
+                                                    status=400)
 
 
 def permission_denied(request, exception):
