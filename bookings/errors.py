@@ -90,6 +90,14 @@ class VehicleBusy(BookingError):
     http_status = 409
 
 
+class UnknownVehicle(BookingError):
+    """The vehicle is not one of the booker's own: another organisation's answers the same as
+    one that does not exist, so that no booker learns what others drive."""
+
+    code = "unknown_vehicle"
+    default_message = _("Your organisation has no such vehicle.")
+
+
 class InvalidLocalTime(BookingError):
     code = "invalid_local_time"
     default_message = _("This local time does not exist or happens twice.")

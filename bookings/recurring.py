@@ -21,7 +21,7 @@ from places.models import LoadingBay
 
 from . import errors
 from .models import Booking, BookingSeries
-from .services import booking_create
+from .services import booking_create, check_own_vehicle
 
 MAX_SERIES_DAYS = 366
 
@@ -77,6 +77,7 @@ def booking_series_create(
     """
     weekdays = sorted({int(d) for d in weekdays})
     _check_series(weekdays, first_day, until, duration_minutes)
+    check_own_vehicle(vehicle=vehicle, organisation=organisation)
     if vehicle is not None:
         vehicle_length_m, zero_emission = vehicle.length_m, vehicle.zero_emission
     if vehicle_length_m is None or zero_emission is None:

@@ -15,7 +15,7 @@ from places.models import LoadingBay, Zone
 from . import errors
 from .models import Booking, BookingRequest
 from .selectors import bay_limits, to_cm
-from .services import new_reference
+from .services import check_own_vehicle, new_reference
 from .vehicle_facts import vehicle_facts
 
 MAX_WEIGHT = 3
@@ -83,6 +83,7 @@ def request_submit(
     preferred_start = _local(preferred_start) if preferred_start else earliest_start
     day = earliest_start.date()
     now = now or localtime.now()
+    check_own_vehicle(vehicle=vehicle, organisation=organisation)
     length, clean = _vehicle(vehicle, vehicle_length_m, zero_emission)
     _check_window(zone, day, earliest_start, latest_end, preferred_start, duration_minutes)
     if now >= cutoff_instant(zone, day):

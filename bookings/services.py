@@ -82,6 +82,16 @@ def _check_fits(
         raise refusal
 
 
+def check_own_vehicle(*, vehicle: Vehicle | None, organisation: Organisation) -> None:
+    """An organisation books only with its own vehicles, whichever interface asks.
+
+    A hired van that several carriers drive is registered by each of them (plates are
+    unique per organisation), so this never stands in the way of a real booking.
+    """
+    if vehicle is not None and vehicle.organisation_id != organisation.pk:
+        raise errors.UnknownVehicle()
+
+
 def _check_vehicle_free(*, vehicle: Vehicle | None, start, end, exclude_booking_id=None) -> None:
     if vehicle is None:
         return
@@ -121,6 +131,7 @@ def booking_create(
     length and whether it is zero-emission.
     """
     start, end = _check_local_times(start, end)
+    check_own_vehicle(vehicle=vehicle, organisation=organisation)
     facts = vehicle_facts(vehicle=vehicle, length_m=vehicle_length_m,
                           zero_emission=zero_emission)
     now = now or localtime.now()

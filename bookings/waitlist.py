@@ -56,9 +56,10 @@ def waitlist_join(
     now: dt.datetime | None = None,
 ) -> WaitlistEntry:
     """Join the line for a time that is full; refused when there is room or waiting cannot help."""
-    from .services import _check_local_times, _lock_bay, check_rules
+    from .services import _check_local_times, _lock_bay, check_own_vehicle, check_rules
 
     start, end = _check_local_times(start, end)
+    check_own_vehicle(vehicle=vehicle, organisation=organisation)
     facts = vehicle_facts(vehicle=vehicle, length_m=vehicle_length_m, zero_emission=zero_emission)
     length_m, clean, weight = facts.length_m, facts.declared_zero_emission, facts.mass_kg
     now = now or localtime.now()

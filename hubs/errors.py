@@ -99,3 +99,19 @@ class NotACollector(HubError):
     code = "not_a_collector"
     http_status = 422
     default_message = _("Only a waste collector's day can be planned; choose a waste collector.")
+
+
+class NotOnOwnBehalf(HubError):
+    """Booking a delivery for another organisation would hand it a booking it never asked for,
+    and let the caller move and cancel it; Venster records no consent to carry for another."""
+
+    code = "not_on_own_behalf"
+    default_message = _(
+        "A chain's last mile is booked by its carrier itself: name your own organisation as "
+        "last-mile operator, or none."
+    )
+
+
+class RecipientNotAShop(HubError):
+    code = "recipient_not_a_shop"
+    default_message = _("The receiving organisation must be a shop, or your own organisation.")

@@ -93,6 +93,14 @@ class Membership(models.Model):
 
 
 class Vehicle(models.Model):
+    """One organisation's registration of a vehicle it drives.
+
+    The same plate may be registered by several organisations (a hired van used by
+    several carriers); each registration is its own row, booked and judged busy on its
+    own. Zero-emission status and exemptions follow the plate (the register's), and
+    enforcement finds a plate's bookings whichever organisation made them.
+    """
+
     class Category(models.TextChoices):
         CARGO_BIKE = "cargo_bike", _("Cargo bike")
         LIGHT_EV = "light_ev", _("Light electric vehicle")
@@ -121,8 +129,12 @@ class Vehicle(models.Model):
         verbose_name = _("vehicle")
         verbose_name_plural = _("vehicles")
         constraints = [
+            # Once per organisation, not once overall: a hired or shared van is registered by
+            # every organisation that drives it, and a registration elsewhere is none of the
+            # caller's business (nor may the answer to registering a plate reveal it).
             models.UniqueConstraint(
-                fields=["plate"], condition=~Q(plate=""), name="vehicle_plate_unique"
+                fields=["organisation", "plate"], condition=~Q(plate=""),
+                name="vehicle_plate_unique_per_organisation",
             ),
             models.CheckConstraint(condition=Q(length_m__gt=0), name="vehicle_length_positive"),
             models.CheckConstraint(

@@ -6,9 +6,16 @@ without its UTC offset, or a wall time the clock change skips or repeats, is ref
 
 from decimal import Decimal
 
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import AwareDateTimeField, DayField
+from api.permissions import request_organisation
+from bookings.api.serializers import OwnVehicleField
+from organisations.models import Organisation
+from places.models import LoadingBay, Municipality
 
 from ..models import (
     DockDoor,
@@ -79,13 +86,33 @@ class DockReservationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class OwnOrganisationField(serializers.PrimaryKeyRelatedField):
+    """The caller's own organisation's id; any other id 'does not exist'."""
+
+    def get_queryset(self):
+        own = request_organisation(self.context.get("request"))
+        return Organisation.objects.filter(pk=own.pk if own else None)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class RecipientField(serializers.PrimaryKeyRelatedField):
+    """A shop's id, or the caller's own; any other id 'does not exist', as an unknown one."""
+
+    def get_queryset(self):
+        own = request_organisation(self.context.get("request"))
+        return Organisation.objects.filter(
+            Q(kind=Organisation.Kind.SHOP) | Q(pk=own.pk if own else None))
+
+
 class DockReservationInput(serializers.Serializer):
     hub = serializers.PrimaryKeyRelatedField(queryset=Hub.objects.filter(is_active=True))
     start = AwareDateTimeField()
     end = AwareDateTimeField()
-    vehicle = serializers.IntegerField(required=False)
+    vehicle = OwnVehicleField(required=False, allow_null=True)
     vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2, required=False)
-    municipality = serializers.IntegerField(required=False)
+    municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all(),
+                                                      required=False, allow_null=True)
     note = serializers.CharField(max_length=200, required=False, default="")
 
 
@@ -116,14 +143,16 @@ class ChainInput(serializers.Serializer):
     inbound_start = AwareDateTimeField()
     inbound_end = AwareDateTimeField()
     vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2)
-    delivery_bay = serializers.IntegerField()
+    delivery_bay = serializers.PrimaryKeyRelatedField(queryset=LoadingBay.objects.all())
     delivery_start = AwareDateTimeField()
     delivery_end = AwareDateTimeField()
-    delivery_vehicle = serializers.IntegerField(required=False)
+    delivery_vehicle = OwnVehicleField(required=False, allow_null=True)
     delivery_vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2,
                                                          required=False, default=4)
-    recipient = serializers.IntegerField(required=False)
-    last_mile_operator = serializers.IntegerField(required=False)
+    recipient = RecipientField(required=False, allow_null=True)
+    last_mile_operator = OwnOrganisationField(
+        required=False, allow_null=True,
+        help_text="Your own organisation, to carry the goods on your own planned rounds.")
     goods_litres = serializers.IntegerField(min_value=0, default=0)
 
 

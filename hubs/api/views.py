@@ -12,12 +12,16 @@ from rest_framework.response import Response
 
 from api.permissions import request_organisation
 from api.viewsets import VensterAPIMixin
-from organisations.models import Organisation, Vehicle
-from places.models import LoadingBay, Municipality
 
 from .. import selectors, services
 from ..models import DockReservation, Hub, LastMileChain, StorageReservation
 from . import serializers as s
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 def _own(model, request, pk):
@@ -79,18 +83,12 @@ class DockReservationViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.Retr
             organisation=request_organisation(self.request)).select_related("door")
 
     def create(self, request):
-        data = s.DockReservationInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        organisation = request_organisation(request)
-        values = data.validated_data
-        vehicle = (get_object_or_404(Vehicle, pk=values["vehicle"], organisation=organisation)
-                   if values.get("vehicle") else None)
-        municipality = (get_object_or_404(Municipality, pk=values["municipality"])
-                        if values.get("municipality") else None)
+        values = _valid(s.DockReservationInput, request)
         reservation = services.dock_reservation_create(
-            hub=values["hub"], organisation=organisation, start=values["start"],
-            end=values["end"], vehicle=vehicle,
-            vehicle_length_m=values.get("vehicle_length_m"), municipality=municipality,
+            hub=values["hub"], organisation=request_organisation(request),
+            start=values["start"], end=values["end"], vehicle=values.get("vehicle"),
+            vehicle_length_m=values.get("vehicle_length_m"),
+            municipality=values.get("municipality"),
             booked_by=request.user if request.user.is_authenticated else None,
             note=values["note"],
         )
@@ -167,25 +165,16 @@ class ChainViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         ).select_related("inbound__door", "delivery__bay")
 
     def create(self, request):
-        data = s.ChainInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values, organisation = data.validated_data, request_organisation(request)
-        operator = _organisation(values.get("last_mile_operator"))
-        # The delivery vehicle is the carrier's own or the last-mile operator's.
-        delivery_vehicle = (
-            get_object_or_404(Vehicle, pk=values["delivery_vehicle"],
-                              organisation__in=[o for o in (organisation, operator) if o])
-            if values.get("delivery_vehicle") else None)
+        values = _valid(s.ChainInput, request)
         chain = services.chain_create(
-            hub=values["hub"], organisation=organisation,
+            hub=values["hub"], organisation=request_organisation(request),
             inbound_start=values["inbound_start"], inbound_end=values["inbound_end"],
-            vehicle_length_m=values["vehicle_length_m"],
-            delivery_bay=get_object_or_404(LoadingBay, pk=values["delivery_bay"]),
+            vehicle_length_m=values["vehicle_length_m"], delivery_bay=values["delivery_bay"],
             delivery_start=values["delivery_start"], delivery_end=values["delivery_end"],
-            delivery_vehicle=delivery_vehicle,
+            delivery_vehicle=values.get("delivery_vehicle"),
             delivery_vehicle_length_m=values["delivery_vehicle_length_m"],
-            recipient=_organisation(values.get("recipient")),
-            last_mile_operator=operator,
+            recipient=values.get("recipient"),
+            last_mile_operator=values.get("last_mile_operator"),
             goods_litres=values["goods_litres"],
             booked_by=request.user if request.user.is_authenticated else None,
         )
@@ -211,10 +200,6 @@ class ChainViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._command(request, pk, services.chain_cancel)
-
-
-def _organisation(pk):
-    return get_object_or_404(Organisation, pk=pk) if pk else None
 
 
 @extend_schema_view(

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from bookings import services as bookings
 from bookings.models import Booking
+from organisations.models import Organisation
 from places import localtime
 
 from .. import errors
@@ -24,6 +25,17 @@ def _check_order(inbound: DockReservation, delivery_start: dt.datetime, hub) -> 
     ready = localtime.later(inbound.end, hub.handling_minutes)
     if delivery_start < ready:
         raise errors.ChainOrder()
+
+
+def _check_parties(*, organisation, last_mile_operator, recipient) -> None:
+    """A chain is booked on its carrier's own behalf: the delivery's kerb booking belongs to
+    the last-mile operator, who may then move and cancel it, so the operator must be the
+    carrier itself. The recipient only names where the goods go: a shop, or the carrier."""
+    if last_mile_operator is not None and last_mile_operator.pk != organisation.pk:
+        raise errors.NotOnOwnBehalf()
+    if recipient is not None and recipient.pk != organisation.pk \
+            and recipient.kind != Organisation.Kind.SHOP:
+        raise errors.RecipientNotAShop()
 
 
 def chain_create(
@@ -48,8 +60,14 @@ def chain_create(
     channel: str = Booking.Channel.API,
     now: dt.datetime | None = None,
 ) -> LastMileChain:
-    """Reserve the inbound dock slot and book the zero-emission delivery's kerb time together."""
+    """Reserve the inbound dock slot and book the zero-emission delivery's kerb time together.
+
+    Both are the carrier's (`organisation`): its own vehicles, its own bookings.
+    """
     now = now or localtime.now()
+    _check_parties(organisation=organisation, last_mile_operator=last_mile_operator,
+                   recipient=recipient)
+    bookings.check_own_vehicle(vehicle=delivery_vehicle, organisation=organisation)
     if delivery_vehicle is not None and not delivery_vehicle.zero_emission:
         raise errors.NotZeroEmission()
     with transaction.atomic():
@@ -60,7 +78,7 @@ def chain_create(
         )
         _check_order(inbound, local_instant(delivery_start), hub)
         delivery = bookings.booking_create(
-            bay=delivery_bay, organisation=last_mile_operator or organisation,
+            bay=delivery_bay, organisation=organisation,
             start=delivery_start, end=delivery_end, vehicle=delivery_vehicle,
             vehicle_length_m=None if delivery_vehicle else delivery_vehicle_length_m,
             zero_emission=None if delivery_vehicle else True,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings import errors as booking_errors
 from bookings.locking import lock_rows
+from bookings.services import check_own_vehicle
 from places import localtime
 
 from .. import errors
@@ -113,6 +114,7 @@ def dock_reservation_create(
     """
     now = now or localtime.now()
     start, end = _check_times(hub, start, end, now)
+    check_own_vehicle(vehicle=vehicle, organisation=organisation)
     length = Decimal(str(vehicle.length_m if vehicle else vehicle_length_m or 0))
     if length <= 0:
         raise booking_errors.BookingError(reason="vehicle_required")

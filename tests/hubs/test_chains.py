@@ -57,13 +57,14 @@ def test_a_delivery_before_the_goods_are_handled_refuses_the_whole_chain(frozen_
 
 
 def test_a_diesel_last_mile_is_refused(frozen_now):
+    carrier = OrganisationFactory()
     with pytest.raises(errors.NotZeroEmission):
         chain_create(
-            hub=HubFactory(), organisation=OrganisationFactory(),
+            hub=HubFactory(), organisation=carrier,
             inbound_start=at(SATURDAY, "08:00"), inbound_end=at(SATURDAY, "08:30"),
             vehicle_length_m=Decimal("12"), delivery_bay=BayFactory(),
             delivery_start=at(SATURDAY, "09:30"), delivery_end=at(SATURDAY, "09:50"),
-            delivery_vehicle=VehicleFactory(zero_emission=False),
+            delivery_vehicle=VehicleFactory(organisation=carrier, zero_emission=False),
         )
 
 
