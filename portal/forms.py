@@ -49,6 +49,7 @@ ERROR_FIELDS = {
     errors.StayTooLong.code: "duration",
     errors.VehicleTooLong.code: "vehicle_length_m",
     errors.VehicleBusy.code: "vehicle",
+    errors.UnknownVehicle.code: "vehicle",
     errors.InvalidLocalTime.code: "start_time",
     errors.InvalidRequestWindow.code: "latest_end",
     errors.AfterCutoff.code: "day",

@@ -19,8 +19,10 @@ from bookings.models import BookingSeries, WaitlistEntry
 from bookings.requests import request_submit
 from bookings.services import booking_create
 from hubs.models import PlannedRoute, PlanningRun
+from hubs.services.chains import chain_create
 from hubs.services.docks import dock_reservation_create, storage_reservation_create
 from hubs.services.pickups import pickup_request_create
+from notifications.models import Notification
 from organisations.models import Membership, Organisation
 from places.models import Closure
 from tests.conftest import FRIDAY, at
@@ -87,6 +89,8 @@ class Cast:
     hub: object
     dock_reservation: object
     storage_reservation: object
+    chain: object
+    notification: object
     api_key: str
     users: dict = field(default_factory=dict)
 
@@ -163,6 +167,14 @@ def make_cast() -> Cast:
         vehicle=van, municipality=leiden)
     storage_reservation = storage_reservation_create(
         hub=hub, organisation=carrier, pallets=2, start_date=SATURDAY, end_date=SATURDAY)
+    chain = chain_create(
+        hub=hub, organisation=carrier, inbound_start=at(SATURDAY, "10:00"),
+        inbound_end=at(SATURDAY, "10:30"), vehicle_length_m=Decimal("12"), delivery_bay=bay,
+        delivery_start=at(SATURDAY, "11:00"), delivery_end=at(SATURDAY, "11:20"),
+        delivery_vehicle=van, recipient=shop, goods_litres=400)
+    notification = Notification.objects.create(
+        organisation=carrier, kind=Notification.Kind.BOOKING_CONFIRMED,
+        title=f"Booking {booking.reference} confirmed")
 
     leiden_admin, leiden_org = _municipal_admin("beheer-leiden", leiden)
     gouda_admin, _gouda_org = _municipal_admin("beheer-gouda", gouda)
@@ -182,5 +194,6 @@ def make_cast() -> Cast:
         webhook_endpoint=webhook_endpoint, webhook_delivery=webhook_delivery, shop=shop,
         shop_booking=shop_booking, shop_request=shop_request, series=series, pickup=pickup,
         collector=collector, route=route, hub=hub, dock_reservation=dock_reservation,
-        storage_reservation=storage_reservation, api_key=key, users=users,
+        storage_reservation=storage_reservation, chain=chain, notification=notification,
+        api_key=key, users=users,
     )

@@ -9,6 +9,23 @@ from api.models import OrganisationAPIKey
 from cds import ids
 
 
+def _walk(patterns, prefix="", namespace=None):
+    """(key, pattern, view) of every URL pattern, depth first in the resolver's order."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            pattern = prefix + str(entry.pattern)
+            if entry.name:
+                key = f"{namespace}:{entry.name}" if namespace else entry.name
+            else:
+                key = pattern
+            yield key, pattern, entry.callback
+
+
 def all_routes() -> dict[str, str]:
     """{key: pattern} for every route: its name with namespace, or its pattern when unnamed.
 
@@ -16,23 +33,16 @@ def all_routes() -> dict[str, str]:
     their base route, so they count once.
     """
     found: dict[str, str] = {}
+    for key, pattern, _view in _walk(get_resolver().url_patterns):
+        found.setdefault(key, pattern)
+    return found
 
-    def walk(patterns, prefix, namespace):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                inner = namespace
-                if entry.namespace:
-                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-                walk(entry.url_patterns, prefix + str(entry.pattern), inner)
-            elif isinstance(entry, URLPattern):
-                pattern = prefix + str(entry.pattern)
-                if entry.name:
-                    key = f"{namespace}:{entry.name}" if namespace else entry.name
-                else:
-                    key = pattern
-                found.setdefault(key, pattern)
 
-    walk(get_resolver().url_patterns, "", None)
+def route_views() -> dict[str, object]:
+    """{key: view function} for every route, keyed as all_routes() keys them."""
+    found: dict[str, object] = {}
+    for key, _pattern, view in _walk(get_resolver().url_patterns):
+        found.setdefault(key, view)
     return found
 
 
@@ -64,10 +74,10 @@ ARGUMENTS = {
     "api:hub-dock-reservation-cancel": lambda c: {"pk": c.dock_reservation.pk},
     "api:hub-storage-reservation-detail": lambda c: {"pk": c.storage_reservation.pk},
     "api:hub-storage-reservation-cancel": lambda c: {"pk": c.storage_reservation.pk},
-    "api:hub-chain-detail": lambda c: {"pk": 999999},
-    "api:hub-chain-cancel": lambda c: {"pk": 999999},
-    "api:hub-chain-move-delivery": lambda c: {"pk": 999999},
-    "api:hub-chain-move-inbound": lambda c: {"pk": 999999},
+    "api:hub-chain-detail": lambda c: {"pk": c.chain.pk},
+    "api:hub-chain-cancel": lambda c: {"pk": c.chain.pk},
+    "api:hub-chain-move-delivery": lambda c: {"pk": c.chain.pk},
+    "api:hub-chain-move-inbound": lambda c: {"pk": c.chain.pk},
     "api:collector-route-detail": lambda c: {"pk": c.route.pk},
     "console:zone_windows": lambda c: {"pk": c.zone.pk},
     "console:bay_windows": lambda c: {"pk": c.bay.pk},
