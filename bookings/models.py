@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +61,14 @@ def _aware(value) -> dt.datetime:
 
 def _decimal(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def refuse_another_organisations_vehicle(row) -> None:
+    """For forms, the admin's included: a row's vehicle is its organisation's own, as the
+    services demand (bookings.services.check_own_vehicle)."""
+    if row.vehicle_id and row.organisation_id and \
+            row.vehicle.organisation_id != row.organisation_id:
+        raise ValidationError({"vehicle": _("The vehicle belongs to another organisation.")})
 
 
 class Booking(models.Model):
@@ -148,6 +157,9 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.bay.code} {localtime.wall_clock(self.start)}"
+
+    def clean(self):
+        refuse_another_organisations_vehicle(self)
 
     @property
     def is_occupying(self) -> bool:
@@ -294,6 +306,9 @@ class BookingRequest(models.Model):
     def __str__(self):
         return f"{self.reference} {self.day} ({self.get_status_display()})"
 
+    def clean(self):
+        refuse_another_organisations_vehicle(self)
+
 
 class BookingSeries(models.Model):
     """A recurring booking: the same bay and time on some weekdays, until a date.
@@ -342,6 +357,11 @@ class BookingSeries(models.Model):
 
     def __str__(self):
         return f"{self.bay.code} {self.start_time:%H:%M} {self.first_day}–{self.until}"
+
+    def clean(self):
+        refuse_another_organisations_vehicle(self)
+
+
 class WaitlistEntry(models.Model):
     """A carrier waiting for a full time at a bay; a cancellation offers it to the first in line.
 
@@ -394,3 +414,6 @@ class WaitlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.bay.code} {localtime.wall_clock(self.start)}"
+
+    def clean(self):
+        refuse_another_organisations_vehicle(self)

@@ -680,3 +680,32 @@ def test_a_chain_naming_another_organisation_answers_as_an_unknown_id_does(cast,
         error = response.json()["errors"][0]
         answers.append((response.status_code, error["field"], error["code"]))
     assert answers[0] == answers[1] == (400, "last_mile_operator", "does_not_exist")
+
+
+def admin_form_data(form) -> dict:
+    """What the browser would send back for an admin form as it was shown."""
+    data = {}
+    for name in form.fields:
+        bound = form[name]
+        value, widget = bound.value(), bound.field.widget
+        if hasattr(widget, "widgets"):  # a split date and time
+            for suffix, part in zip(widget.widgets_names, widget.decompress(value), strict=True):
+                data[bound.html_name + suffix] = "" if part is None else part
+        elif value is not None:
+            data[bound.html_name] = value
+    return data
+
+
+def test_the_admin_refuses_a_booking_with_another_organisations_vehicle(cast, db, frozen_now):
+    """The admin saves bookings through its model form, not the services: the model's own
+    clean() holds the rule there."""
+    client = cast.client("superuser")
+    address = f"/admin/bookings/booking/{cast.booking.pk}/change/"
+    data = admin_form_data(client.get(address).context["adminform"].form)
+    before = snapshot()
+    refused = client.post(address, {**data, "vehicle": collector_vehicle(cast).pk})
+    assert refused.status_code == 200
+    assert "vehicle" in refused.context["adminform"].form.errors
+    assert changed_tables(before, snapshot()) == []
+    # The same form with the booking's own vehicle saves: only the vehicle was wrong.
+    assert client.post(address, {**data, "note": "checked"}).status_code == 302
