@@ -28,9 +28,14 @@ def _check_order(inbound: DockReservation, delivery_start: dt.datetime, hub) -> 
 
 
 def _check_parties(*, organisation, last_mile_operator, recipient) -> None:
-    """A chain is booked on its carrier's own behalf: the delivery's kerb booking belongs to
-    the last-mile operator, who may then move and cancel it, so the operator must be the
-    carrier itself. The recipient only names where the goods go: a shop, or the carrier."""
+    """A chain is booked on its carrier's own behalf.
+
+    The last-mile operator's planning runs carry the goods and move the delivery, and the
+    carrier moves and cancels the chain: naming another organisation would give it work and
+    a booking it never asked for. Venster records no consent to carry for another, so the
+    operator is the carrier itself, or none. The recipient only says where the goods go: a
+    shop, or the carrier.
+    """
     if last_mile_operator is not None and last_mile_operator.pk != organisation.pk:
         raise errors.NotOnOwnBehalf()
     if recipient is not None and recipient.pk != organisation.pk \
