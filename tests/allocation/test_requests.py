@@ -140,13 +140,15 @@ def test_a_vehicle_too_long_for_the_bays_is_refused(zone_and_bays):
     zone, bays = zone_and_bays
     truck = VehicleFactory(length_m=Decimal("11.5"))
     with pytest.raises(errors.NoAcceptedBays):
-        submit(zone, bays, vehicle=truck, vehicle_length_m=None, zero_emission=None)
+        submit(zone, bays, organisation=truck.organisation, vehicle=truck,
+               vehicle_length_m=None, zero_emission=None)
 
 
 def test_the_vehicle_gives_length_and_zero_emission(zone_and_bays):
     zone, bays = zone_and_bays
     e_van = VehicleFactory(length_m=Decimal("5.5"), zero_emission=True)
-    request = submit(zone, bays, vehicle=e_van, vehicle_length_m=None, zero_emission=None)
+    request = submit(zone, bays, organisation=e_van.organisation, vehicle=e_van,
+                     vehicle_length_m=None, zero_emission=None)
     assert (request.vehicle_length_m, request.zero_emission) == (Decimal("5.5"), True)
 
 
