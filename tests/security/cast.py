@@ -167,10 +167,11 @@ def make_cast() -> Cast:
         vehicle=van, municipality=leiden)
     storage_reservation = storage_reservation_create(
         hub=hub, organisation=carrier, pallets=2, start_date=SATURDAY, end_date=SATURDAY)
+    # The delivery before 11:00, while the bay is open to every vehicle.
     chain = chain_create(
-        hub=hub, organisation=carrier, inbound_start=at(SATURDAY, "10:00"),
-        inbound_end=at(SATURDAY, "10:30"), vehicle_length_m=Decimal("12"), delivery_bay=bay,
-        delivery_start=at(SATURDAY, "11:00"), delivery_end=at(SATURDAY, "11:20"),
+        hub=hub, organisation=carrier, inbound_start=at(SATURDAY, "07:00"),
+        inbound_end=at(SATURDAY, "07:30"), vehicle_length_m=Decimal("12"), delivery_bay=bay,
+        delivery_start=at(SATURDAY, "09:30"), delivery_end=at(SATURDAY, "09:50"),
         delivery_vehicle=van, recipient=shop, goods_litres=400)
     notification = Notification.objects.create(
         organisation=carrier, kind=Notification.Kind.BOOKING_CONFIRMED,

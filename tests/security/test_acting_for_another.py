@@ -642,11 +642,12 @@ def test_a_chain_is_booked_on_the_carriers_own_behalf_only(cast, db, frozen_now)
     """The last-mile operator owns the delivery's kerb booking, and the chain's booker may
     move and cancel it: so the operator is the booker itself, whichever interface asks."""
     def chain(**parties):
+        # Delivered before 11:00, while the bay is open to every vehicle.
         return chain_create(
-            hub=cast.hub, organisation=cast.carrier, inbound_start=at(SATURDAY, "12:00"),
-            inbound_end=at(SATURDAY, "12:30"), vehicle_length_m=Decimal("12"),
-            delivery_bay=cast.bay, delivery_start=at(SATURDAY, "13:30"),
-            delivery_end=at(SATURDAY, "13:50"), delivery_vehicle_length_m=Decimal("4"),
+            hub=cast.hub, organisation=cast.carrier, inbound_start=at(SATURDAY, "09:00"),
+            inbound_end=at(SATURDAY, "09:30"), vehicle_length_m=Decimal("12"),
+            delivery_bay=cast.bay, delivery_start=at(SATURDAY, "10:00"),
+            delivery_end=at(SATURDAY, "10:20"), delivery_vehicle_length_m=Decimal("4"),
             **parties)
 
     before = snapshot()
