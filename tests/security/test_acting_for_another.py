@@ -369,8 +369,13 @@ PAGES = {
                 lambda c: {"id": c.notification.pk}, "id", 302),
     ],
     "portal:api_keys": [
+        # Creating a key takes a name only; an id sent along is not read.
         Refused("shopkeeper", lambda c: "/portal/api-keys/",
-                lambda c: {"revoke": carrier_key(c).pk}, "revoke", 302),
+                lambda c: {"revoke": carrier_key(c).pk}, "name", 422),
+    ],
+    "portal:api_key_revoke": [
+        Refused("shopkeeper", lambda c: f"/portal/api-keys/{carrier_key(c).pk}/revoke/", None,
+                "url", 404),
     ],
     "portal:profile": [
         Ignored("shopkeeper", lambda c: "/portal/profile/",
@@ -430,6 +435,7 @@ PAGES = {
     "enforcement:page": NamesNoObjects("enforcer", "a plate check, read from the query string"),
     "hubs:run-sheet": NamesNoObjects("collector", "a printable page"),
     "hubs:bundling-report": NamesNoObjects("collector", "a report"),
+    "hubs:routes": NamesNoObjects("collector", "a list of the collector's own routes"),
     "cds:zones": NamesNoObjects("anonymous", "open data, read only"),
     "cds:zone": NamesNoObjects("anonymous", "open data, read only"),
     "cds:areas": NamesNoObjects("anonymous", "open data, read only"),
