@@ -377,6 +377,12 @@ PAGES = {
         Refused("shopkeeper", lambda c: f"/portal/api-keys/{carrier_key(c).pk}/revoke/", None,
                 "url", 404),
     ],
+    "portal:calendar_renew": [
+        Ignored("shopkeeper", lambda c: "/portal/bookings/calendar/renew/",
+                lambda c: {"confirm": "on", "organisation": c.carrier.pk, "id": c.carrier.pk},
+                "organisation", 302, owned_by(ME_SHOP, "organisations.Organisation", "id"),
+                may_change=("organisations.Organisation",)),
+    ],
     "portal:profile": [
         Ignored("shopkeeper", lambda c: "/portal/profile/",
                 lambda c: {"name": "Boekhandel", "preferred_language": "nl",

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0002_has_webhook_endpoints'),
+        ('organisations', '0003_admin_labels'),
     ]
 
     operations = [
