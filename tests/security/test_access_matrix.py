@@ -120,6 +120,7 @@ MATRIX = {
     'portal:booking_cancel': (L, 200, L, 404, R, R, R, R, 403),
     'portal:booking_reschedule': (L, 200, L, 404, R, R, R, R, 403),
     'portal:bookings': (L, 200, L, 200, R, R, R, R, 403),
+    'portal:calendar_renew': (L, 405, L, 405, R, R, R, R, 403),
     'portal:docks': (L, 200, L, 200, R, R, R, R, 403),
     'portal:grid': (L, 200, L, 200, R, R, R, R, 403),
     'portal:home': (L, 200, L, 200, R, R, R, R, 403),
@@ -211,7 +212,7 @@ ADMIN = {
     'admin:auth_user_history': (403, 403, 200),
     'admin:auth_user_password_change': (403, 403, 200),
     'admin:autocomplete': (403, 403, 403),
-    'admin:bookings_allocationrun_add': (200, 200, 200),
+    'admin:bookings_allocationrun_add': (403, 403, 403),  # runs are started, not typed in
     'admin:bookings_allocationrun_change': (R, R, R),
     'admin:bookings_allocationrun_changelist': (200, 200, 200),
     'admin:bookings_allocationrun_delete': (R, R, R),
