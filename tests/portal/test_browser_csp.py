@@ -13,7 +13,6 @@ import pytest
 from bookings.services import booking_create
 from places import localtime
 from tests.portal.test_browser import (  # noqa: F401
-    browser,
     shop_world,
     sign_in,
     tomorrow,
