@@ -18,6 +18,7 @@ from hubs.services import planning
 from hubs.tasks import start_due_planning_runs
 from notifications.models import Notification
 from notifications.services import notify
+from organisations.models import Organisation
 from places import localtime
 from tests.api.conftest import booking_body, key_client
 from tests.conftest import FRIDAY
@@ -101,7 +102,7 @@ def test_a_resent_webhook_delivery_is_kept_pending_when_the_broker_is_down(
 
 
 def test_a_planning_run_started_while_the_broker_is_down_is_sent_later(monkeypatch):
-    collector = OrganisationFactory()
+    collector = OrganisationFactory(kind=Organisation.Kind.WASTE_COLLECTOR)
     with broker_unreachable():
         run = planning.planning_run_start(collector=collector, day=FRIDAY)
     assert PlanningRun.objects.get(pk=run.pk).status == PlanningRun.Status.QUEUED
