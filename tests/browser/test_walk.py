@@ -65,6 +65,7 @@ NOT_WALKED = {
     "console:bays_export": "a CSV or GeoJSON download, not a page",
     "console:closure_announce": "a POST-only action of the closure page",
     "enforcement:action": "a POST-only action of the enforcement page",
+    "portal:calendar_renew": "a POST-only action of the bookings page",
     "schema": "the OpenAPI document (YAML), not a page",
     "swagger-ui": "drf-spectacular's Swagger UI, a third-party page",
     "redoc": "drf-spectacular's ReDoc, a third-party page",

@@ -31,7 +31,7 @@ from places.models import Closure, LoadingBay, Zone  # noqa: E402
 from webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
 
 # The missing: a demo without some kind of object still gets a URL, which must answer 404.
-MISSING = {"pk": 999999, "reference": "NOT-IN-THE-DEMO"}
+MISSING = {"pk": 999999, "reference": "NOTINDEMO"}  # a well-formed reference nobody holds
 # name: (manager, the path from the object to its organisation, the fields the URLs use)
 OWNED = {
     "booking": (Booking.objects, "organisation", ["pk", "reference"]),
