@@ -17,6 +17,7 @@ django.setup()
 from django.contrib import admin  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 
+from api.models import OrganisationAPIKey  # noqa: E402
 from bookings.models import Booking, BookingRequest, BookingSeries, WaitlistEntry  # noqa: E402
 from hubs.models import (  # noqa: E402
     DockReservation,
@@ -46,6 +47,7 @@ OWNED = {
     "chain": (LastMileChain.objects, "recipient", ["pk"]),
     "pickup": (PickupRequest.objects, "organisation", ["pk"]),
     "route": (PlannedRoute.objects, "run__collector", ["pk"]),
+    "api_key_record": (OrganisationAPIKey.objects, "organisation", ["pk"]),
 }
 # Rules everyone may read: the demo's Leiden ones, as the users' home town.
 SHARED = {

@@ -73,7 +73,7 @@ OWN_PAGES = {
                "portal:booking_reschedule", "portal:profile", "portal:api_keys"],
     "vervoerder": ["api:booking-list", "api:booking-detail", "api:vehicle-detail",
                    "api:calendar-feed", "api:zone-list", "api:bay-geojson", "portal:home"],
-    "inzamelaar": ["portal:pickups", "hubs:bundling-report", "api:collector-route-list"],
+    "inzamelaar": ["hubs:routes", "hubs:bundling-report", "api:collector-route-list"],
     "gemeente": ["console:index", "console:dashboard", "console:zone_windows",
                  "console:closure_detail", "console:bays_export", "admin:index",
                  "admin:bookings_booking_changelist", "admin:places_loadingbay_changelist"],

@@ -92,6 +92,7 @@ class Cast:
     chain: object
     notification: object
     api_key: str
+    api_key_record: object
     users: dict = field(default_factory=dict)
 
     def client(self, role: str) -> APIClient:
@@ -130,7 +131,7 @@ def make_cast() -> Cast:
     event = WebhookEvent.objects.create(message_id="msg-security-1", organisation=carrier,
                                         event_type="booking.confirmed", payload={})
     webhook_delivery = WebhookDelivery.objects.create(event=event, endpoint=webhook_endpoint)
-    _api_key, key = api_key_create(organisation=carrier, name="matrix")
+    api_key_record, key = api_key_create(organisation=carrier, name="matrix")
 
     shop = OrganisationFactory(name="Boekhandel", slug="boekhandel", kind=Organisation.Kind.SHOP,
                                latitude=52.158, longitude=4.492)
@@ -196,5 +197,5 @@ def make_cast() -> Cast:
         shop_booking=shop_booking, shop_request=shop_request, series=series, pickup=pickup,
         collector=collector, route=route, hub=hub, dock_reservation=dock_reservation,
         storage_reservation=storage_reservation, chain=chain, notification=notification,
-        api_key=key, users=users,
+        api_key=key, api_key_record=api_key_record, users=users,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from api.models import OrganisationAPIKey
 from cds import ids
 
 
@@ -97,7 +96,7 @@ ARGUMENTS = {
     "portal:series": lambda c: {"pk": c.series.pk},
     "portal:request_withdraw": lambda c: {"reference": c.shop_request.reference},
     "portal:pickup_cancel": lambda c: {"pk": c.pickup.pk},
-    "portal:api_key_revoke": lambda c: {"pk": OrganisationAPIKey.objects.get(name="matrix").pk},
+    "portal:api_key_revoke": lambda c: {"pk": c.api_key_record.pk},
     "hubs:run-sheet": lambda c: {"pk": c.route.pk},
     "password_reset_confirm": lambda c: {"uidb64": "MQ", "token": "set-password"},
 }
