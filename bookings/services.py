@@ -338,30 +338,30 @@ def release_no_shows(*, now: dt.datetime | None = None) -> list[Booking]:
     late, changes each booking once: the status is decided under the row lock.
     """
     now = now or localtime.now()
-    candidates = Booking.objects.filter(
-        status=Booking.Status.CONFIRMED, start__lte=now).values_list("pk", flat=True)
-    released = []
-    for pk in candidates:
-        try:
-            released.append(_transition(
-                Booking(pk=pk), allowed_from=[Booking.Status.CONFIRMED],
-                to=Booking.Status.NO_SHOW, now=now, guard=_grace_has_passed))
-        except errors.InvalidState:
-            continue  # checked in, cancelled or still in its grace period
-    return released
+    # a booking checked in, cancelled or still in its grace period is skipped
+    return _transition_each(
+        Booking.objects.filter(status=Booking.Status.CONFIRMED, start__lte=now),
+        allowed_from=[Booking.Status.CONFIRMED], to=Booking.Status.NO_SHOW, now=now,
+        guard=_grace_has_passed)
 
 
 def complete_overdue(*, now: dt.datetime | None = None) -> list[Booking]:
     """Checked-in bookings past their end without a check-out are completed (no check-out time
     is recorded: the vehicle's departure is not known)."""
     now = now or localtime.now()
-    completed = []
-    overdue = Booking.objects.filter(status=Booking.Status.CHECKED_IN, end__lte=now)
-    for pk in overdue.values_list("pk", flat=True):
+    # a booking checked out meanwhile is skipped
+    return _transition_each(
+        Booking.objects.filter(status=Booking.Status.CHECKED_IN, end__lte=now),
+        allowed_from=[Booking.Status.CHECKED_IN], to=Booking.Status.COMPLETED, now=now)
+
+
+def _transition_each(candidates, **transition) -> list[Booking]:
+    """_transition every candidate, each in its own transaction; those whose locked row no
+    longer allows it (another process moved it first) are left out of the result."""
+    changed = []
+    for pk in candidates.values_list("pk", flat=True):
         try:
-            completed.append(_transition(
-                Booking(pk=pk), allowed_from=[Booking.Status.CHECKED_IN],
-                to=Booking.Status.COMPLETED, now=now))
+            changed.append(_transition(Booking(pk=pk), **transition))
         except errors.InvalidState:
-            continue  # checked out meanwhile
-    return completed
+            continue
+    return changed
