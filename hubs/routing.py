@@ -29,6 +29,7 @@ from .models import (
     LastMileChain,
     PickupRequest,
 )
+from .road_matrix import fetch_osrm_matrix
 
 SPEED_CATEGORY = {"cargo_bike": "cargo_bike", "light_ev": "electric_van", "van": "van",
                   "truck": "truck"}
@@ -249,7 +250,7 @@ def _road_matrix(problem: routing.Problem) -> routing.Matrix | None:
         return None
     points = [(p.id, p.lat, p.lon) for p in [*problem.depots, *problem.disposal_sites,
                                              *problem.stops]]
-    return routing.fetch_osrm_matrix(url, points)
+    return fetch_osrm_matrix(url, points)
 
 
 def whole_minute(instant: dt.datetime) -> dt.datetime:

@@ -3,13 +3,13 @@
 Public API::
 
     from solvers.routing import Problem, Stop, Vehicle, Site, Matrix, SolveOptions
-    from solvers.routing import solve, check_routes, bundling_report, fetch_osrm_matrix
+    from solvers.routing import solve, check_routes, bundling_report
 """
 
 from .bundling import BundlingReport, bundling_report
 from .check import check_routes
-from .distances import fetch_osrm_matrix, haversine_m
-from .model import (
+from .distances import haversine_m
+from .problem import (
     DEFAULT_SPEEDS_KMH,
     WASTE_STREAMS,
     Matrix,
@@ -38,7 +38,6 @@ __all__ = [
     "Visit",
     "bundling_report",
     "check_routes",
-    "fetch_osrm_matrix",
     "haversine_m",
     "solve",
 ]

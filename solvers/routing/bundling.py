@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .distances import distance_matrix
-from .model import Problem, Solution
+from .problem import Problem, Solution
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .distances import distance_matrix, travel_seconds
-from .model import Problem, Solution
+from .problem import Problem, Solution
 
 
 def check_routes(problem: Problem, solution: Solution) -> list[str]:

@@ -1,14 +1,11 @@
 """Distance and travel-time matrices: haversine with a detour factor, or a road matrix
-fetched from an OSRM server."""
+given with the problem (``Problem.matrix``; the hubs app fetches one from OSRM)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
-import httpx
-
-from .model import Matrix, Problem, Site, Stop
+from .problem import Problem, Site, Stop
 
 EARTH_RADIUS_M = 6_371_008.8
 
@@ -79,47 +76,3 @@ def distance_matrix(problem: Problem) -> tuple[list[str], list[list[int]], list[
 def travel_seconds(distance_m: int, speed_kmh: float) -> int:
     """Travel time in whole seconds, rounded up."""
     return math.ceil(distance_m * 3.6 / speed_kmh) if distance_m > 0 else 0
-
-
-def fetch_osrm_matrix(
-    base_url: str,
-    points: Sequence[tuple[str, float, float]],
-    *,
-    profile: str = "driving",
-    timeout: float = 30.0,
-    client: httpx.Client | None = None,
-) -> Matrix:
-    """Fetch a road distance/duration matrix from an OSRM server.
-
-    ``points`` are ``(id, lat, lon)``. Calls ``{base_url}/table/v1/{profile}/lon,lat;...``
-    with ``annotations=distance,duration``; returns a :class:`Matrix` in metres/seconds
-    (rounded; unreachable pairs raise ``ValueError``).
-    """
-    if not points:
-        return Matrix(ids=[], distance=[], duration=[])
-    coords = ";".join(f"{lon:.6f},{lat:.6f}" for _, lat, lon in points)
-    url = f"{base_url.rstrip('/')}/table/v1/{profile}/{coords}"
-    params = {"annotations": "distance,duration"}
-    own = client is None
-    c = client or httpx.Client(timeout=timeout)
-    try:
-        resp = c.get(url, params=params)
-        resp.raise_for_status()
-        data = resp.json()
-    finally:
-        if own:
-            c.close()
-    if data.get("code") != "Ok":
-        raise ValueError(f"OSRM answered {data.get('code')!r}: {data.get('message', '')}")
-    n = len(points)
-
-    def grid(key: str) -> list[list[int]]:
-        rows = data.get(key)
-        if rows is None or len(rows) != n or any(len(r) != n for r in rows):
-            raise ValueError(f"OSRM answer has no {n}x{n} {key!r} table")
-        if any(v is None for r in rows for v in r):
-            raise ValueError("OSRM reports unreachable pairs")
-        return [[round(v) for v in r] for r in rows]
-
-    return Matrix(ids=[p[0] for p in points], distance=grid("distances"),
-                  duration=grid("durations"))

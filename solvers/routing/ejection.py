@@ -21,7 +21,7 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .solver import _Instance
+    from .instance import Instance
 
 
 #: equally good ejections kept to choose from at random
@@ -31,7 +31,7 @@ TIES = 16
 class RoutePlan:
     """Routes of a fleet with the schedule data needed for constant-time checks."""
 
-    def __init__(self, inst: _Instance, vehicles: list[int], routes: list[list[int]],
+    def __init__(self, inst: Instance, vehicles: list[int], routes: list[list[int]],
                  segments: bool = True):
         """``segments``: keep the time-warp segments the squeeze needs (costs time on
         every change)."""
@@ -212,7 +212,7 @@ class RoutePlan:
         return dist[a][node] + dist[node][b] - dist[a][b]
 
 
-def remove_route(inst: _Instance, vehicles: list[int], routes: list[list[int]],
+def remove_route(inst: Instance, vehicles: list[int], routes: list[list[int]],
                  pool: list[int], seconds: float, seed: int = 0,
                  perturb_moves: int = 100, cheapest: bool = True,
                  max_eject: int = 3, use_squeeze: bool = True) -> list[list[int]] | None:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from .ejection import RoutePlan
 
 if TYPE_CHECKING:
-    from .solver import _Instance
+    from .instance import Instance
 
 #: average number of stops removed per iteration
 MEAN_REMOVED = 10
@@ -41,7 +41,7 @@ START_TEMPERATURE = 1.0
 END_TEMPERATURE = 0.02
 
 
-def improve_distance(inst: _Instance, vehicles: list[int], routes: list[list[int]],
+def improve_distance(inst: Instance, vehicles: list[int], routes: list[list[int]],
                      seconds: float, seed: int = 0) -> tuple[list[list[int]], int]:
     """Shorter routes for the same stops and vehicles (one route per vehicle, in order),
     found within ``seconds``; returns the best routes seen and the iterations done. The
@@ -50,7 +50,7 @@ def improve_distance(inst: _Instance, vehicles: list[int], routes: list[list[int
     return search.run(seconds), search.iterations
 
 
-def serve_all(inst: _Instance, vehicles: list[int], routes: list[list[int]],
+def serve_all(inst: Instance, vehicles: list[int], routes: list[list[int]],
               pool: list[int], seconds: float, seed: int = 0) -> list[list[int]] | None:
     """Serve the stops in ``pool`` too with the given routes (one per vehicle): the
     fleet-minimisation search of the paper. Stops that fit nowhere stay out; a new plan
@@ -62,7 +62,7 @@ def serve_all(inst: _Instance, vehicles: list[int], routes: list[list[int]],
 
 
 class _Search:
-    def __init__(self, inst: _Instance, vehicles: list[int], routes: list[list[int]],
+    def __init__(self, inst: Instance, vehicles: list[int], routes: list[list[int]],
                  rng: random.Random, absent: list[int] | None = None):
         self.plan = RoutePlan(inst, vehicles, routes, segments=False)
         self.dist = inst.dist

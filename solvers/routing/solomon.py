@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Matrix, Problem, Site, Stop, Vehicle
+from .problem import Matrix, Problem, Site, Stop, Vehicle
 from .solver import SolveOptions, solve
 
 SCALE = 10_000

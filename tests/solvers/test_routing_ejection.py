@@ -15,7 +15,7 @@ from solvers.routing.ejection import (
     remove_route,
     squeeze,
 )
-from solvers.routing.solver import build_instance
+from solvers.routing.instance import build_instance
 
 SPEED = {"van": 36.0}  # 10 m/s
 

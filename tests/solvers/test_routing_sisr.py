@@ -7,8 +7,8 @@ import random
 
 from solvers.routing import Problem, Site, SolveOptions, Stop, Vehicle, check_routes, solve
 from solvers.routing.ejection import RoutePlan
+from solvers.routing.instance import build_instance
 from solvers.routing.sisr import improve_distance, serve_all
-from solvers.routing.solver import build_instance
 
 from .test_routing_ejection import _greedy_routes, _instance, _route_removal_case
 

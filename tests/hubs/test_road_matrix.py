@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from hubs.road_matrix import fetch_osrm_matrix
 from solvers.routing import (
     Matrix,
     Problem,
@@ -17,7 +18,6 @@ from solvers.routing import (
     SolveOptions,
     Stop,
     Vehicle,
-    fetch_osrm_matrix,
     solve,
 )
 
