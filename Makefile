@@ -32,6 +32,7 @@ worker: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: setup
 	scripts/test.sh

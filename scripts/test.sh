@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
 "$BIN/ruff" check .
+"$BIN/mypy"
 
 echo "== Test run 1: SQLite, brokerless Celery"
 env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL "$BIN/pytest" "$@"

@@ -14,6 +14,7 @@ Instances and solutions are dicts in the ``venster-allocation/1`` exchange forma
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from . import greedy
 from .alternatives import alternatives
@@ -26,7 +27,7 @@ from .solver import solve
 __all__ = ["Report", "alternatives", "check", "fcfs", "lp_bound", "solve"]
 
 
-def fcfs(instance: dict) -> dict:
+def fcfs(instance: dict[str, Any]) -> dict[str, Any]:
     """The instant-portal baseline as a solution dict (bound left empty)."""
     started = time.monotonic()
     inst = Instance.from_json(instance)

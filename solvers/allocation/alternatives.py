@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .exchange import plan_from_solution
 from .model import Instance
 
 
-def alternatives(instance: dict, solution: dict, request_id: str,
+def alternatives(instance: dict[str, Any], solution: dict[str, Any], request_id: str,
                  limit: int = 3) -> list[tuple[str, int]]:
     """Up to ``limit`` feasible (bay id, start) pairs nearest the preferred start.
 

@@ -29,12 +29,13 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from ortools.linear_solver.python import model_builder_helper as mbh
 from scipy import sparse
 
-from .model import Instance
+from .model import Instance, Option
 
 STEP = 5
 CHECK = STEP - 1  # check minute inside each 5-minute block
@@ -52,7 +53,7 @@ class Relaxation:
     n_requests: int
 
 
-def _bucket_vars(inst: Instance, r: int, opt) -> tuple[np.ndarray, ...] | None:
+def _bucket_vars(inst: Instance, r: int, opt: Option) -> tuple[np.ndarray, ...] | None:
     """Per bucket: (cost, first start, last start) over the admissible minute starts."""
     req = inst.requests[r]
     starts = inst.static_starts(req, opt.bay)
@@ -95,14 +96,14 @@ def build(inst: Instance) -> Relaxation:
     if nvar == 0:  # nobody can park anywhere
         return Relaxation(np.zeros(0), np.zeros(0, dtype=np.int64),
                           sparse.csr_matrix((0, 0)), np.zeros(0), len(inst.requests))
-    cost, req = np.concatenate(costs).astype(float), np.concatenate(reqs)
+    cost, req_of_var = np.concatenate(costs).astype(float), np.concatenate(reqs)
     cap = np.array([[b.capacity, b.length_m] for b in inst.bays], dtype=float)
     rhs = np.repeat(cap, n_check, axis=0).reshape(-1)
     rows_, cols_, vals_ = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
-    rows_, cols_, vals_, rhs = _add_quota_rows(inst, req, rows_, cols_, vals_, rhs)
+    rows_, cols_, vals_, rhs = _add_quota_rows(inst, req_of_var, rows_, cols_, vals_, rhs)
     a = sparse.csr_matrix((vals_, (rows_, cols_)), shape=(len(rhs), nvar))
     used = np.flatnonzero(np.diff(a.indptr))
-    return Relaxation(cost=cost, req=req, rows=a[used], rhs=rhs[used],
+    return Relaxation(cost=cost, req=req_of_var, rows=a[used], rhs=rhs[used],
                       n_requests=len(inst.requests))
 
 
@@ -112,16 +113,20 @@ def _ranges(span: np.ndarray) -> np.ndarray:
     if total == 0:
         return np.zeros(0, dtype=np.int64)
     starts = np.repeat(np.cumsum(span) - span, span)
-    return np.arange(total) - starts
+    offsets: np.ndarray = np.arange(total) - starts
+    return offsets
 
 
-def _add_quota_rows(inst: Instance, req: np.ndarray, rows, cols, vals, rhs):
+def _add_quota_rows(inst: Instance, req: np.ndarray, rows: np.ndarray, cols: np.ndarray,
+                    vals: np.ndarray, rhs: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """One row per organisation with a quota: booked kerb minutes <= quota."""
     if not inst.quotas:
         return rows, cols, vals, rhs
     orgs = list(inst.quotas)
     org_of = {o: k for k, o in enumerate(orgs)}
-    who = np.array([org_of.get(r.organisation, -1) for r in inst.requests])
+    who = np.array([org_of.get(r.organisation, -1) if r.organisation else -1
+                    for r in inst.requests])
     dur = np.array([r.duration for r in inst.requests], dtype=float)
     sel = np.flatnonzero(who[req] >= 0)
     row = len(rhs) + who[req[sel]]
@@ -185,8 +190,9 @@ def solve_lp(rel: Relaxation, time_limit: float, method: str = "pdlp",
     assign = sparse.csr_matrix((np.ones(n), (rel.req, np.arange(n))), shape=(rel.n_requests, n))
     a = sparse.vstack([rel.rows, assign]).tocsr()
     ub = np.concatenate((rel.rhs, np.ones(rel.n_requests)))
-    helper.fill_model_from_sparse_data(np.zeros(n), np.ones(n), rel.cost,
-                                       np.full(len(ub), -np.inf), ub, a)
+    # OR-Tools' stubs spell the array type wrongly (ndarray[float64, ...])
+    helper.fill_model_from_sparse_data(
+        np.zeros(n), np.ones(n), rel.cost, np.full(len(ub), -np.inf), ub, a)  # type: ignore[arg-type]
     helper.set_maximize(True)
     solver = mbh.ModelSolverHelper(method)
     solver.set_time_limit_in_seconds(max(0.1, time_limit))
@@ -202,7 +208,7 @@ def solve_lp(rel: Relaxation, time_limit: float, method: str = "pdlp",
     return duals[: len(rel.rhs)] if len(duals) >= len(rel.rhs) else None
 
 
-def lp_bound(instance: dict | Instance, *, time_limit: float = 60.0, method: str = "auto",
+def lp_bound(instance: dict[str, Any] | Instance, *, time_limit: float = 60.0, method: str = "auto",
              threads: int = 2, lower: float | None = None) -> float:
     """Proven upper bound on the objective of any feasible plan (an integer, as a float).
 

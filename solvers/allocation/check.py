@@ -7,6 +7,7 @@ replay, so a bug in the solver's bookkeeping cannot hide itself here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 DAY = 24 * 60
 TOLERANCE = 1e-9
@@ -22,12 +23,12 @@ class Report:
     served: int = 0
     served_weight: int = 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"feasible": self.feasible, "errors": self.errors, "objective": self.objective,
                 "served": self.served, "served_weight": self.served_weight}
 
 
-def _admitted_minutes(bay: dict, zero_emission: bool) -> set[int]:
+def _admitted_minutes(bay: dict[str, Any], zero_emission: bool) -> set[int]:
     minutes: set[int] = set()
     for o in bay.get("open", []):
         if zero_emission or not o.get("zero_emission_only", False):
@@ -35,7 +36,8 @@ def _admitted_minutes(bay: dict, zero_emission: bool) -> set[int]:
     return minutes
 
 
-def _static_error(req: dict, bay: dict | None, bay_id: str, start) -> str | None:
+def _static_error(req: dict[str, Any], bay: dict[str, Any] | None, bay_id: str,
+                  start: object) -> str | None:
     """Why this placement is wrong regardless of other vehicles, or None."""
     if bay is None:
         return f"unknown bay {bay_id}"
@@ -55,7 +57,7 @@ def _static_error(req: dict, bay: dict | None, bay_id: str, start) -> str | None
     return None
 
 
-def check(instance: dict, solution: dict | list) -> Report:
+def check(instance: dict[str, Any], solution: dict[str, Any] | list[dict[str, Any]]) -> Report:
     """Check rules 1-5 of the exchange format (plus quotas when present) and score the plan."""
     assignments = solution["assignments"] if isinstance(solution, dict) else solution
     bays = {b["id"]: b for b in instance["bays"]}
@@ -65,15 +67,19 @@ def check(instance: dict, solution: dict | list) -> Report:
     length: dict[tuple[str, int], float] = {}
     quota_use: dict[str, int] = {}
     for a in assignments:
-        rid, bay_id, start = a.get("request"), a.get("bay"), a.get("start")
+        # Any: the values are checked below, before they are used as ids and minutes
+        rid: Any = a.get("request")
+        bay_id: Any = a.get("bay")
+        start: Any = a.get("start")
         req = reqs.get(rid)
+        error: str | None
         if req is None:
             error = "unknown request"
         elif rid in seen:
             error = "assigned twice"
         else:
             error = _static_error(req, bays.get(bay_id), bay_id, start)
-        if error:
+        if error is not None or req is None:
             report.errors.append(f"request {rid}: {error}")
             continue
         seen.add(rid)
@@ -94,7 +100,8 @@ def check(instance: dict, solution: dict | list) -> Report:
     return report
 
 
-def _capacity_errors(bays: dict, count: dict, length: dict) -> list[str]:
+def _capacity_errors(bays: dict[str, Any], count: dict[tuple[str, int], int],
+                     length: dict[tuple[str, int], float]) -> list[str]:
     errors = []
     for (bay_id, t), n in sorted(count.items()):
         bay = bays[bay_id]
@@ -105,6 +112,6 @@ def _capacity_errors(bays: dict, count: dict, length: dict) -> list[str]:
     return errors
 
 
-def _quota_errors(quotas: dict, use: dict) -> list[str]:
+def _quota_errors(quotas: dict[str, Any], use: dict[str, int]) -> list[str]:
     return [f"organisation {org} books {use.get(org, 0)} kerb minutes, quota {q}"
             for org, q in sorted(quotas.items()) if use.get(org, 0) > q]

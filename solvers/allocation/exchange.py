@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from .model import Instance
 from .plan import Plan
@@ -11,19 +12,20 @@ from .plan import Plan
 SOLUTION_FORMAT = "venster-allocation-solution/1"
 
 
-def load(path: str | Path) -> dict:
+def load(path: str | Path) -> dict[str, Any]:
     with open(path) as f:
-        return json.load(f)
+        data: dict[str, Any] = json.load(f)
+    return data
 
 
-def save(data: dict, path: str | Path) -> None:
+def save(data: dict[str, Any], path: str | Path) -> None:
     with open(path, "w") as f:
         json.dump(data, f)
         f.write("\n")
 
 
 def solution_dict(inst: Instance, plan: Plan, *, status: str, bound: float | None,
-                  seconds: float | None) -> dict:
+                  seconds: float | None) -> dict[str, Any]:
     """A plan in the solution format; ``bound`` is a proven upper bound or None."""
     return {
         "format": SOLUTION_FORMAT,
@@ -36,7 +38,8 @@ def solution_dict(inst: Instance, plan: Plan, *, status: str, bound: float | Non
     }
 
 
-def plan_from_solution(inst: Instance, solution: dict | list, skip: str | None = None) -> Plan:
+def plan_from_solution(inst: Instance, solution: dict[str, Any] | list[dict[str, Any]],
+                       skip: str | None = None) -> Plan:
     """Rebuild a Plan from exchange-format assignments (optionally leaving one request out)."""
     assignments = solution["assignments"] if isinstance(solution, dict) else solution
     triples = [(inst.request_index[a["request"]], inst.bay_index[a["bay"]], int(a["start"]))

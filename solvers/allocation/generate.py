@@ -17,6 +17,7 @@ import math
 import random
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 # Street axes in Leiden's centre: (name, (lat, lon) start, (lat, lon) end), approximate.
 STREETS = [
@@ -54,7 +55,10 @@ class Spec:
     quotas: bool = False
 
 
-def _point(street, rng: random.Random, jitter_m: float = 0.0) -> tuple[float, float]:
+Street = tuple[str, tuple[float, float], tuple[float, float]]
+
+
+def _point(street: Street, rng: random.Random, jitter_m: float = 0.0) -> tuple[float, float]:
     _, (la0, lo0), (la1, lo1) = street
     f = rng.random()
     return (la0 + f * (la1 - la0) + rng.gauss(0, jitter_m) / 111_000,
@@ -68,7 +72,7 @@ def _walk(a: tuple[float, float], b: tuple[float, float]) -> int:
     return round(1.3 * math.hypot(dx, dy))
 
 
-def _open_windows(street: str, rng: random.Random, market_day: bool) -> list[dict]:
+def _open_windows(street: str, rng: random.Random, market_day: bool) -> list[dict[str, Any]]:
     windows = [(*LOADING, False), (*CLEAN_ONLY, True)]
     if market_day and street in MARKET and rng.random() < 0.6:
         m0, m1 = MARKET_HOURS
@@ -77,7 +81,7 @@ def _open_windows(street: str, rng: random.Random, market_day: bool) -> list[dic
     return [{"start": s, "end": e, "zero_emission_only": ze} for s, e, ze in windows]
 
 
-def make_bays(spec: Spec, rng: random.Random) -> list[dict]:
+def make_bays(spec: Spec, rng: random.Random) -> list[dict[str, Any]]:
     bays = []
     for i in range(spec.bays):
         street = STREETS[i % len(STREETS)]
@@ -101,7 +105,7 @@ def _vehicle(rng: random.Random) -> tuple[bool, float, int]:
     return False, length, rng.randint(*slot)
 
 
-def make_request(i: int, rng: random.Random, bays: list[dict]) -> dict:
+def make_request(i: int, rng: random.Random, bays: list[dict[str, Any]]) -> dict[str, Any]:
     clean, length, preferred = _vehicle(rng)
     duration = rng.choices([10, 15, 20, 30, 45], [0.15, 0.3, 0.3, 0.18, 0.07])[0]
     address = _point(rng.choice(STREETS), rng, jitter_m=30)
@@ -121,7 +125,7 @@ def make_request(i: int, rng: random.Random, bays: list[dict]) -> dict:
 
 def generate(preset: str = "leiden", seed: int = 1, *, bays: int | None = None,
              requests: int | None = None, market_day: bool = True,
-             quotas: bool = False) -> dict:
+             quotas: bool = False) -> dict[str, Any]:
     """One seeded day; with ``quotas`` each organisation gets ~half its requested kerb time."""
     nb, nr = PRESETS[preset]
     spec = Spec(bays or nb, requests or nr, seed, market_day, quotas)
@@ -130,7 +134,7 @@ def generate(preset: str = "leiden", seed: int = 1, *, bays: int | None = None,
     reqs = [make_request(i, rng, bay_list) for i in range(spec.requests)]
     for seq, r in enumerate(rng.sample(reqs, len(reqs))):
         r["submitted_seq"] = seq
-    day = {"format": "venster-allocation/1",
+    day: dict[str, Any] = {"format": "venster-allocation/1",
            "name": f"venster-{preset}-s{seed}-b{spec.bays}-n{spec.requests}",
            "date": "2026-12-02", "bays": bay_list, "requests": reqs}
     if quotas:

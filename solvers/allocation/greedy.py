@@ -37,7 +37,7 @@ def fcfs(inst: Instance) -> Plan:
     return plan
 
 
-def _best_on_grid(plan: Plan, req: Request):
+def _best_on_grid(plan: Plan, req: Request) -> tuple[int, int, int] | None:
     """Highest-value free grid (value, bay, start); first option wins ties, like the portal."""
     if req.last_start < req.first_start or not plan.quota_allows(req):
         return None
@@ -82,7 +82,8 @@ def weight_first(inst: Instance, *, step: int = 1, counts: np.ndarray | None = N
     return plan
 
 
-def best_slot(plan: Plan, req: Request, step: int = 1, flush_bonus: int = 0):
+def best_slot(plan: Plan, req: Request, step: int = 1,
+              flush_bonus: int = 0) -> tuple[int, int, int, float] | None:
     """Highest-value (value, bay, start) where ``req`` fits into ``plan`` now, or None.
 
     ``flush_bonus`` scores a start that sits against an occupied or closed
@@ -105,7 +106,7 @@ def best_slot(plan: Plan, req: Request, step: int = 1, flush_bonus: int = 0):
         s = int(free[k])
         v = req.value(opt.walk_cost, s)
         if best is None or v + score[k] + abs(s - req.preferred_start) > best[3]:
-            best = (v, opt.bay, s, v + score[k] + abs(s - req.preferred_start))
+            best = (v, opt.bay, s, float(v + score[k] + abs(s - req.preferred_start)))
     return best
 
 

@@ -16,11 +16,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from .model import Instance
-from .piece import build_piece, restore, settle, solve_piece
+from .model import Instance, Request
+from .piece import Piece, build_piece, restore, settle, solve_piece
 from .plan import Plan
 
 
@@ -77,7 +78,8 @@ class Neighbourhoods:
             score += self.shared[nxt]
         return chosen
 
-    def pick(self, plan: Plan, cfg: Settings, busy_bays: set[int], busy_reqs: set[int]):
+    def pick(self, plan: Plan, cfg: Settings, busy_bays: set[int], busy_reqs: set[int]
+             ) -> tuple[list[int], int, int, list[int]] | None:
         """(bays, window start, window end, unserved requests worth offering) or None."""
         seed_bay, centre = self._seed(plan, busy_bays, busy_reqs)
         if seed_bay is None:
@@ -87,13 +89,14 @@ class Neighbourhoods:
         bays = self.grow(seed_bay, cfg.bays, busy_bays)
         return bays, t0, t1, self._extra(plan, bays, t0, t1, cfg.max_extra, busy_reqs)
 
-    def _seed(self, plan: Plan, busy_bays: set[int], busy_reqs: set[int]):
+    def _seed(self, plan: Plan, busy_bays: set[int], busy_reqs: set[int]
+              ) -> tuple[int | None, int]:
         """Mostly an option bay of a random unserved request (heavier ones likelier)."""
         unserved = np.flatnonzero(plan.bay_of < 0)
         weights = self.weight[unserved]
         for _ in range(20):
             if len(unserved) and self.rng.random() < 0.85:
-                pick = self.rng.choices(unserved.tolist(), weights=weights)[0]
+                pick = self.rng.choices(unserved.tolist(), weights=weights.tolist())[0]
                 r = self.inst.requests[pick]
                 if r.index in busy_reqs or not r.options:
                     continue
@@ -106,7 +109,7 @@ class Neighbourhoods:
                 return bay, centre
         return None, 0
 
-    def _when(self, r) -> int:
+    def _when(self, r: Request) -> int:
         """Mid-point of a start for ``r``: its wish, or anywhere in its window.
 
         The preferred time is where everyone else wants to be too; the rest of
@@ -137,7 +140,8 @@ class Search:
     """
 
     def __init__(self, plan: Plan, deadline: float, *, threads: int, cp_workers: int,
-                 seed: int, cfg: Settings, progress, started: float) -> None:
+                 seed: int, cfg: Settings, progress: Callable[[dict[str, Any]], None] | None,
+                 started: float) -> None:
         self.plan, self.deadline, self.cfg = plan, deadline, cfg
         self.threads, self.cp_workers, self.seed = threads, cp_workers, seed
         self.progress, self.started = progress, started
@@ -148,7 +152,7 @@ class Search:
         self.stats = {"pieces": 0, "improved": 0}
         self.last_report = 0.0
 
-    def run(self) -> dict:
+    def run(self) -> dict[str, Any]:
         if self.threads <= 1:
             self._loop(0)
         else:
@@ -174,7 +178,7 @@ class Search:
             with self.lock:
                 self._settle(piece, result[0], result[1])
 
-    def _reserve(self, hoods: Neighbourhoods):
+    def _reserve(self, hoods: Neighbourhoods) -> Piece | None:
         choice = hoods.pick(self.plan, self.cfg, self.busy_bays, self.busy_reqs)
         if choice is None:
             return None
@@ -190,7 +194,7 @@ class Search:
         self.in_flight += piece.old_value
         return piece
 
-    def _settle(self, piece, chosen, value) -> None:
+    def _settle(self, piece: Piece, chosen: list[int] | None, value: int) -> None:
         self.stats["pieces"] += 1
         self.in_flight -= piece.old_value
         if settle(self.plan, piece, chosen, value):
@@ -207,8 +211,8 @@ class Search:
 
 def improve(plan: Plan, deadline: float, *, workers: int, seed: int,
             cfg: Settings | None = None,
-            progress: Callable[[dict], None] | None = None,
-            started: float | None = None) -> dict:
+            progress: Callable[[dict[str, Any]], None] | None = None,
+            started: float | None = None) -> dict[str, Any]:
     """Run LNS on ``plan`` in place until ``deadline`` (time.monotonic); returns statistics.
 
     Quotas couple pieces through organisations, so with quotas the pieces run

@@ -8,6 +8,7 @@ per-minute checks can be done with numpy instead of Python loops.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -84,7 +85,7 @@ class Instance:
     _arrays: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_json(cls, data: dict) -> Instance:
+    def from_json(cls, data: dict[str, Any]) -> Instance:
         """Parse the exchange-format dict; unknown option bays are dropped, not fatal."""
         bays = [_parse_bay(b) for b in data["bays"]]
         bay_index = {b.id: i for i, b in enumerate(bays)}
@@ -135,7 +136,7 @@ def _window_starts(bad: np.ndarray, lo: int, duration: int) -> np.ndarray:
     return np.flatnonzero(free) + lo
 
 
-def _parse_bay(b: dict) -> Bay:
+def _parse_bay(b: dict[str, Any]) -> Bay:
     anyone = np.zeros(DAY, dtype=bool)
     clean = np.zeros(DAY, dtype=bool)
     for o in b.get("open", []):
@@ -153,7 +154,7 @@ def _parse_bay(b: dict) -> Bay:
     )
 
 
-def _parse_request(index: int, r: dict, bay_index: dict[str, int]) -> Request:
+def _parse_request(index: int, r: dict[str, Any], bay_index: dict[str, int]) -> Request:
     options = tuple(
         Option(bay=bay_index[o["bay"]], walk_m=o["walk_m"], walk_cost=round(o["walk_m"] / 10))
         for o in r["options"]

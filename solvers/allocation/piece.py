@@ -11,6 +11,7 @@ when starts are offered on a coarser grid.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,7 +59,8 @@ def offered_starts(free: np.ndarray, req: Request, step: int, keep: int | None) 
     mask |= free == min(max(req.preferred_start, req.first_start), req.last_start)
     if keep is not None:
         mask |= free == keep
-    return free[mask]
+    offered: np.ndarray = free[mask]
+    return offered
 
 
 def build_piece(plan: Plan, bays: list[int], t0: int, t1: int, extra: list[int],
@@ -99,7 +101,8 @@ def _offer(plan: Plan, piece: Piece, req: Request, bayset: set[int],
         piece.requests.append(req.index)
 
 
-def _capacity_rows(plan: Plan, piece: Piece, bay: int, idx: np.ndarray):
+def _capacity_rows(plan: Plan, piece: Piece, bay: int, idx: np.ndarray
+                   ) -> Iterator[tuple[np.ndarray, np.ndarray, float, int]]:
     """(vars, lengths, kerb left, vehicles left) per minute with a distinct, binding cover."""
     inst, tl = plan.inst, plan.timeline
     b = inst.bays[bay]
@@ -129,7 +132,8 @@ def _capacity_rows(plan: Plan, piece: Piece, bay: int, idx: np.ndarray):
 
 
 def solve_piece(plan: Plan, piece: Piece, *, time_limit: float, workers: int, seed: int,
-                presolve: bool = True):
+                presolve: bool = True
+                ) -> tuple[list[int] | None, int, float | None, bool]:
     """Solve the piece; returns (chosen var indices or None, objective, bound, optimal).
 
     Small LNS pieces are solved without CP-SAT presolve: on them presolve costs
@@ -168,7 +172,8 @@ def solve_piece(plan: Plan, piece: Piece, *, time_limit: float, workers: int, se
             status == cp_model.OPTIMAL)
 
 
-def _add_capacity(m, x, plan: Plan, piece: Piece, bay: int, idx: np.ndarray) -> None:
+def _add_capacity(m: cp_model.CpModel, x: list[cp_model.IntVar], plan: Plan, piece: Piece,
+                  bay: int, idx: np.ndarray) -> None:
     for members, lens, kerb_left, cars_left in _capacity_rows(plan, piece, bay, idx):
         if lens.sum() > kerb_left + 1e-9:
             # Kerb lengths are decimetre-precise in practice; scale to integers safely.
@@ -181,13 +186,16 @@ def _add_capacity(m, x, plan: Plan, piece: Piece, bay: int, idx: np.ndarray) -> 
             m.add(sum(x[i] for i in members) <= int(cars_left))
 
 
-def _add_quotas(m, x, plan: Plan, piece: Piece, by_req: dict[int, list[int]]) -> None:
+def _add_quotas(m: cp_model.CpModel, x: list[cp_model.IntVar], plan: Plan, piece: Piece,
+                by_req: dict[int, list[int]]) -> None:
     reqs = plan.inst.requests
     per_org: dict[str, list[tuple[int, int]]] = {}
     for r, vs in by_req.items():
         left = plan.quota_left(reqs[r])
         if left is not None:
-            per_org.setdefault(reqs[r].organisation, []).extend((i, reqs[r].duration) for i in vs)
+            org = reqs[r].organisation
+            assert org is not None  # quota_left is None without an organisation
+            per_org.setdefault(org, []).extend((i, reqs[r].duration) for i in vs)
     for org, terms in per_org.items():
         left = plan.inst.quotas[org] - plan.quota_used[org]
         m.add(sum(d * x[i] for i, d in terms) <= left)
@@ -201,7 +209,7 @@ def restore(plan: Plan, piece: Piece) -> None:
 
 def apply(plan: Plan, piece: Piece, chosen: list[int]) -> bool:
     """Park the chosen placements, re-checking each at minute level; restore on any doubt."""
-    placed = []
+    placed: list[int] = []
     reqs = plan.inst.requests
     for i in chosen:
         r, b, s = piece.var_req[i], piece.var_bay[i], piece.var_start[i]

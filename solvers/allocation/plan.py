@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .model import Instance, Request, Timeline
@@ -64,7 +66,7 @@ class Plan:
     def snapshot(self) -> list[tuple[int, int, int]]:
         return [(int(r), int(self.bay_of[r]), int(self.start_of[r])) for r in self.served()]
 
-    def assignments(self) -> list[dict]:
+    def assignments(self) -> list[dict[str, Any]]:
         """Assignments in the exchange format, ordered by request index."""
         reqs, bays = self.inst.requests, self.inst.bays
         return [{"request": reqs[r].id, "bay": bays[b].id, "start": s}

@@ -5,6 +5,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from typing import Any
+
+import numpy as np
 
 from . import greedy, lns
 from .bound import lp_bound
@@ -21,11 +24,11 @@ EXACT_LIMIT = 6000
 # (+1.5 to +2 % objective), so only that greedy variant is run.
 FLUSH_BONUS = 100
 
-Progress = Callable[[dict], None] | None
+Progress = Callable[[dict[str, Any]], None] | None
 
 
-def solve(instance: dict, *, time_limit: float, workers: int = 2, seed: int = 0,
-          progress: Progress = None, bound_time_limit: float = 0.0) -> dict:
+def solve(instance: dict[str, Any], *, time_limit: float, workers: int = 2, seed: int = 0,
+          progress: Progress = None, bound_time_limit: float = 0.0) -> dict[str, Any]:
     """Plan one day; never worse than FCFS, returns its best plan when time runs out.
 
     ``bound_time_limit > 0`` additionally spends up to that long, after the
@@ -51,7 +54,8 @@ def solve(instance: dict, *, time_limit: float, workers: int = 2, seed: int = 0,
     return solution_dict(inst, plan, status=status, bound=bound, seconds=seconds)
 
 
-def _start_plan(inst: Instance, deadline: float, progress: Progress, started: float):
+def _start_plan(inst: Instance, deadline: float, progress: Progress,
+                started: float) -> tuple[Plan, np.ndarray]:
     """The better of FCFS and weight-first greedy with flush parking."""
     best = greedy.fcfs(inst)
     _report(progress, "fcfs", best, None, started)
@@ -87,7 +91,8 @@ def trivial_bound(inst: Instance) -> int:
     return total
 
 
-def _report(progress: Progress, phase: str, plan: Plan, bound, started: float) -> None:
+def _report(progress: Progress, phase: str, plan: Plan, bound: float | None,
+            started: float) -> None:
     if progress is not None:
         progress({"phase": phase, "objective": plan.objective, "bound": bound,
                   "elapsed": time.monotonic() - started})

@@ -38,7 +38,8 @@ def point_distance_m(a: Site | Stop, b: Site | Stop, detour_factor: float = 1.3)
 def locations(problem: Problem) -> list[Site | Stop]:
     """All distinct locations of a problem: depots, disposal sites, stops (in that order)."""
     seen: dict[str, Site | Stop] = {}
-    for p in [*problem.depots, *problem.disposal_sites, *problem.stops]:
+    points: list[Site | Stop] = [*problem.depots, *problem.disposal_sites, *problem.stops]
+    for p in points:
         if p.id in seen:
             raise ValueError(f"duplicate location id {p.id!r}")
         seen[p.id] = p

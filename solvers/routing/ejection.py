@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -354,6 +355,7 @@ def perturb(plan: RoutePlan, rng: random.Random, moves: int,
         if placed:
             u = rng.choice(placed)
             k1, i = where[u]
+            assert near is not None  # placed is empty without neighbour lists
             w = rng.choice(near[u])
             if w not in where:
                 continue
@@ -502,7 +504,7 @@ def squeeze(plan: RoutePlan, v: int, near: dict[int, list[int]], max_steps: int 
 
 
 def _best_repair(plan: RoutePlan, k1: int, near: dict[int, list[int]], warp: list[int],
-                 tm: list[list[int]]):
+                 tm: list[list[int]]) -> Callable[[], None] | None:
     """The move out of route ``k1`` (relocate one of its stops next to a neighbour, or
     exchange tails with a neighbour's route) that lowers the total time warp most."""
     svc, a, b = plan.svc, plan.a, plan.b

@@ -4,6 +4,7 @@ that every phase shares."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .distances import distance_matrix, travel_seconds
@@ -40,8 +41,8 @@ class Instance:
     log: list[str] = field(default_factory=list)
 
 
-def _clean(m: dict[str, int] | object) -> dict[str, int]:
-    return {k: int(v) for k, v in dict(m).items() if v}  # type: ignore[call-overload]
+def _clean(amounts: Mapping[str, int]) -> dict[str, int]:
+    return {k: int(v) for k, v in amounts.items() if v}
 
 
 def build_instance(problem: Problem) -> Instance:
@@ -60,9 +61,9 @@ def build_instance(problem: Problem) -> Instance:
 
     nodes: list[Node] = []
     depot_node: dict[str, int] = {}
-    for d in problem.depots:
-        depot_node[d.id] = len(nodes)
-        nodes.append(Node("depot", d.id, loc_index[d.id], 0, d.window))
+    for depot in problem.depots:
+        depot_node[depot.id] = len(nodes)
+        nodes.append(Node("depot", depot.id, loc_index[depot.id], 0, depot.window))
 
     horizon = max([v.shift_end for v in problem.vehicles] + [1])
     cats = sorted({v.category for v in problem.vehicles})
@@ -154,8 +155,8 @@ def build_instance(problem: Problem) -> Instance:
                     big = max([v.capacity.get(d, 0) for v in problem.vehicles] + [0])
                     reload_amount[d][i] = -big
     return Instance(problem, nodes, dims, dist, time_by_cat, demand, delivery, mixed,
-                     pickup_only, reload_amount, stop_nodes, depot_node, unserved, allowed,
-                     horizon)
+                    pickup_only, reload_amount, stop_nodes, depot_node, unserved, allowed,
+                    horizon)
 
 
 def min_vehicles_bound(inst: Instance) -> int:

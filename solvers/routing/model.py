@@ -15,6 +15,7 @@ and changes by pickup - delivery at each stop.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
@@ -154,7 +155,7 @@ class RoutingModel:
                 if len(allowed) < len(vehicles):
                     r.VehicleVar(self.node_index[i]).SetValues([-1, *allowed])
 
-    def params(self, seconds: float, first: str, meta: str):
+    def params(self, seconds: float, first: str, meta: str) -> Any:
         ps = pywrapcp.DefaultRoutingSearchParameters()
         if self.insertion_operators:
             ops = ps.local_search_operators

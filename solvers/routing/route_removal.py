@@ -52,8 +52,8 @@ def remove_late(inst: Instance, vehicles: list[int], routes: list[list[int]]
 
 
 def attempt_removal(inst: Instance, opts: SolveOptions, subset: list[int],
-             initial: list[list[int]], removed: list[int], seconds: float,
-             drop_penalty: int, can_squeeze: bool) -> RunResult | None:
+                    initial: list[list[int]], removed: list[int], seconds: float,
+                    drop_penalty: int, can_squeeze: bool) -> RunResult | None:
     """Try to serve every stop with the vehicles in ``subset``, starting from ``initial``
     (the stops in ``removed`` are unserved). Alternates drop-and-reinsert local search
     with (if enabled) a squeeze with soft windows whose late stops are then dropped."""

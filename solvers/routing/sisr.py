@@ -100,7 +100,7 @@ class _Search:
                     break
                 temperature = t_start * (t_end / t_start) ** ((now - start) / seconds)
             self.iterations += 1
-            saved = {}
+            saved: dict[int, list[int]] = {}
             removed = self.ruin(saved)
             delta = self.recreate(removed, saved)
             # threshold drawn before comparing: accept worse by up to -T ln U

@@ -12,6 +12,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .problem import Matrix, Problem, Site, Stop, Vehicle
 from .solver import SolveOptions, solve
@@ -153,7 +154,7 @@ def min_vehicles_bound(inst: SolomonInstance) -> int:
 
 
 def solve_solomon(inst: SolomonInstance, time_limit: float = 30.0, seed: int = 0,
-                  options: SolveOptions | None = None) -> dict:
+                  options: SolveOptions | None = None) -> dict[str, Any]:
     """Solve one instance; returns a JSON-able dict with instance, vehicles, distance,
     routes (customer numbers), seconds, feasible (and errors if not)."""
     t0 = time.monotonic()
