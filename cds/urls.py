@@ -1,8 +1,9 @@
-"""/cds/: the Curb Data Specification (Curbs API and Events API), public and read-only."""
+"""/cds/: the Curb Data Specification: the Curbs and Events APIs (public) and the Metrics API
+(for municipalities); all read-only."""
 
 from django.urls import path
 
-from . import views
+from . import metrics_views, views
 
 app_name = "cds"
 
@@ -17,4 +18,6 @@ urlpatterns = [
     path("curbs/policies/<uuid:curb_policy_id>", views.policy_detail, name="policy"),
     path("events/events", views.events_list, name="events"),
     path("events/status", views.events_status, name="status"),
+    path("metrics/sessions", metrics_views.sessions, name="metrics-sessions"),
+    path("metrics/aggregates", metrics_views.aggregates, name="metrics-aggregates"),
 ]

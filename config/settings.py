@@ -283,6 +283,12 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
 API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "600/minute")
 # Requests per enforcement officer (or municipal API key) to /api/v1/enforcement/.
 ENFORCEMENT_THROTTLE_RATE = os.environ.get("ENFORCEMENT_THROTTLE_RATE", "120/minute")
+# The public occupancy feed: reads per caller, and streams. A stream holds a sync worker
+# for its whole length, so it ends (and the client reconnects) within GUNICORN_TIMEOUT.
+OCCUPANCY_THROTTLE_RATE = os.environ.get("OCCUPANCY_THROTTLE_RATE", "120/minute")
+OCCUPANCY_STREAM_THROTTLE_RATE = os.environ.get("OCCUPANCY_STREAM_THROTTLE_RATE", "4/minute")
+OCCUPANCY_STREAM_SECONDS = float(os.environ.get("OCCUPANCY_STREAM_SECONDS", "20"))
+OCCUPANCY_STREAM_INTERVAL_SECONDS = float(os.environ.get("OCCUPANCY_STREAM_INTERVAL_SECONDS", "3"))
 
 # --- Webhooks -------------------------------------------------------------------
 # Only for development and tests: allow webhook URLs on private and loopback addresses.

@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .calendar import calendar_feed
+from .live import OccupancyStreamView, OccupancyView
 from .views import (
     AvailabilityView,
     BookingRequestViewSet,
@@ -19,5 +20,8 @@ urlpatterns = [
     path("availability/", AvailabilityView.as_view(), name="availability"),
     path("availability/nearest/", NearestAvailabilityView.as_view(), name="availability-nearest"),
     path("calendar/<str:token>.ics", calendar_feed, name="calendar-feed"),
+    # before the bays router of places, whose detail route would take "occupancy" for an id
+    path("bays/occupancy/", OccupancyView.as_view(), name="bay-occupancy"),
+    path("bays/occupancy/stream/", OccupancyStreamView.as_view(), name="bay-occupancy-stream"),
     *router.urls,
 ]

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
+import json
 import re
 from pathlib import Path
 
@@ -35,6 +37,7 @@ MODELS = "Shared Data Models/"
 EXTENSION_PREFIX = "x_venster_"
 
 CURB_ZONE, CURB_AREA, CURB_SPACE = "curb_zone", "curb_area", "curb_space"
+SESSION, AGGREGATE = "session", "aggregate"
 POLICY, RULE, TIME_SPAN, CURB_EVENT = "curb_policy", "rules", "time_spans", "curb_event"
 
 POSITION = {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}}
@@ -191,12 +194,42 @@ def geometry_may_be_left_out_on_request(files: dict) -> None:
     zone["required"] = [name for name in zone["required"] if name != "geometry"]
 
 
+def aggregates_follow_the_aggregate_table(files: dict) -> None:
+    """metrics/README.md, Aggregate: every field is Required; the place's type is
+    `curb_place_type`; `date` is a date, `hour` an integer and `value` a number. The file
+    names the first `curb_space_type` and types `hour` and `value` as strings."""
+    schema = files[MODELS + AGGREGATE + ".yaml"]
+    properties = schema["properties"]
+    properties["curb_place_type"] = dict(properties.pop("curb_space_type"), type="string")
+    properties["metric_type"]["type"] = "string"
+    properties["date"]["format"] = "date"
+    properties["hour"] = {"type": "integer", "minimum": 0, "maximum": 23}
+    properties["value"] = {"type": "number"}
+    schema["required"] = ["curb_place_type", "curb_place_id", "metric_type", "date", "hour",
+                          "value"]
+
+
+def a_session_may_miss_its_end(files: dict) -> None:
+    """metrics/README.md, Session, Event Types: "even if only one of these is present, the
+    available data should be returned with the corresponding missing values of
+    `event_id_X`, `event_location_X`, `event_time_X` returned as null". The ids are UUIDs
+    (the Session table types them [UUID])."""
+    properties = files[MODELS + SESSION + ".yaml"]["properties"]
+    properties["session_type"]["type"] = "string"
+    for end in ("start", "end"):
+        properties[f"event_id_{end}"] = {"type": ["string", "null"], "format": "uuid"}
+        for name in (f"event_location_{end}_latitude", f"event_location_{end}_longitude",
+                     f"event_time_{end}"):
+            properties[name] = {"anyOf": [{"$ref": properties[name]["$ref"]}, {"type": "null"}]}
+
+
 CORRECTIONS = [
     list_data_is_an_object, last_updated_file_exists, envelope_fields_are_required,
     events_are_paged_with_links, timestamps_are_integers, ids_are_uuids,
     polygons_are_rings_of_positions, days_of_week_is_an_array, local_user_classes_are_allowed,
     event_fields_follow_the_event_table, event_location_is_a_feature,
-    operator_ids_come_from_the_registry,
+    operator_ids_come_from_the_registry, aggregates_follow_the_aggregate_table,
+    a_session_may_miss_its_end,
 ]
 
 
@@ -204,7 +237,8 @@ def only_known_or_extension_fields(files: dict) -> None:
     """Venster's rule (docs/cds.md, Extension fields): a field that CDS does not name starts
     with x_venster_, so a client can tell Venster's additions from a misspelt field."""
     objects = [files[MODELS + name + ".yaml"] for name in (
-        CURB_ZONE, CURB_AREA, CURB_SPACE, POLICY, RULE, TIME_SPAN, CURB_EVENT)]
+        CURB_ZONE, CURB_AREA, CURB_SPACE, POLICY, RULE, TIME_SPAN, CURB_EVENT, SESSION,
+        AGGREGATE)]
     objects += [schema for _name, _path, schema in _responses(files)]
     for schema in objects:
         schema["patternProperties"] = {"^" + EXTENSION_PREFIX: {}}
@@ -283,6 +317,28 @@ def problems(obj: dict, model: str, *, include_geometry: bool = True) -> list[st
     """Every way one object (a curb zone, a policy, an event...) breaks its schema."""
     return _errors(obj, {"$ref": BASE + MODELS + model + ".yaml"},
                    include_geometry=include_geometry)
+
+
+# How a CSV cell reads as the value the Metrics text types it as (other cells are strings).
+CELL_TYPES = {
+    SESSION: {"event_location_start_latitude": float, "event_location_start_longitude": float,
+              "event_location_end_latitude": float, "event_location_end_longitude": float,
+              "event_time_start": int, "event_time_end": int, "vehicle_length": int,
+              "curb_area_ids": json.loads},
+    AGGREGATE: {"hour": int, "value": float},
+}
+
+
+def csv_problems(text: str, model: str) -> tuple[list[dict], list[str]]:
+    """The rows of a Metrics CSV answer, typed, and every way one breaks its schema; an
+    empty cell is null."""
+    rows, found = [], []
+    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        typed = {name: None if cell == "" else CELL_TYPES[model].get(name, str)(cell)
+                 for name, cell in row.items()}
+        rows.append(typed)
+        found += [f"line {number}{problem}" for problem in problems(typed, model)]
+    return rows, found
 
 
 def error_problems(body) -> list[str]:

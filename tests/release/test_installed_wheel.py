@@ -195,6 +195,8 @@ def production_env(workdir, database_url) -> dict:
         "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": database_url, "VENSTER_VAR_DIR": str(workdir / "var"),
         "STATIC_ROOT": str(workdir / "staticfiles"), "WEB_CONCURRENCY": "2",
+        # every route is read to its end: a short occupancy stream keeps the walk quick
+        "OCCUPANCY_STREAM_SECONDS": "1",
     }
 
 
