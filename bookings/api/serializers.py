@@ -101,6 +101,9 @@ class BookingSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     checked_out_at = AwareDateTimeField(allow_null=True)
     affected = serializers.BooleanField(source="is_affected", read_only=True, help_text=_(
         "A rule change (windows, closure) no longer allows this booking's time."))
+    affected_reason = serializers.ChoiceField(
+        choices=Booking.AffectedReason.choices, allow_blank=True, read_only=True,
+        help_text=_("Why it is affected; empty when it is not."))
     affected_at = AwareDateTimeField(allow_null=True)
     alternatives = AlternativeSerializer(source="affected_alternatives", many=True,
                                          read_only=True, help_text=_(
