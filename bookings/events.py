@@ -106,6 +106,8 @@ def booking_affected(booking: Booking, *, closure=None):
 
     Returns the notification.
     """
+    from django.urls import reverse
+
     from notifications.models import Notification
     from notifications.services import in_language_of, notify
     from webhooks.services import publish_event
@@ -127,6 +129,7 @@ def booking_affected(booking: Booking, *, closure=None):
             kind=(Notification.Kind.CLOSURE_ANNOUNCED if closure is not None
                   else Notification.Kind.BOOKING_AFFECTED),
             title=title, body=body, payload=payload,
+            link=reverse("portal:booking", args=[booking.reference]),
         )
     publish_event(booking.organisation, "booking.affected", payload)
     return notification
