@@ -153,3 +153,17 @@ class InvalidRequestWindow(RequestError):
 class NoAcceptedBays(RequestError):
     code = "no_accepted_bays"
     default_message = _("Name at least one active bay of this zone that fits the vehicle.")
+
+
+class AlternativeNotOffered(BookingError):
+    """Only a time offered to an affected booking can be taken with one action; any other
+    move goes through a reschedule."""
+
+    code = "alternative_not_offered"
+    default_message = _("This bay and time were not offered as an alternative for this booking.")
+
+
+class AlternativeNoLongerFree(BookingError):
+    code = "alternative_no_longer_free"
+    default_message = _("This alternative is no longer free; choose another or move the booking.")
+    http_status = 409

@@ -98,3 +98,53 @@ def booking_rescheduled(booking: Booking, *, old_bay_id: int, old_start, old_end
                      "end": old_end.astimezone(localtime.LOCAL).isoformat()}}
     publish_event(booking.organisation, "booking.rescheduled", payload)
     offer_time(old_bay_id, max(old_start, now), old_end, now=now)
+
+
+def booking_affected(booking: Booking, *, closure=None):
+    """A rule change no longer allows the booking's time (it is marked already): tell the
+    booker once, in their language, with the alternatives offered, and send booking.affected.
+
+    Returns the notification.
+    """
+    from django.urls import reverse
+
+    from notifications.models import Notification
+    from notifications.services import in_language_of, notify
+    from webhooks.services import publish_event
+
+    alternatives = booking.affected_alternatives
+    payload = booking_payload(booking) | {
+        "affected_reason": booking.affected_reason,
+        "affected_at": booking.affected_at.astimezone(localtime.LOCAL).isoformat(),
+        "alternatives": alternatives,
+    }
+    if closure is not None:
+        from places.services import closure_summary
+
+        payload["closure"] = closure_summary(closure)
+    with in_language_of(booking.organisation):
+        title, body = _affected_notice(booking, closure)
+        notification = notify(
+            organisation=booking.organisation,
+            kind=(Notification.Kind.CLOSURE_ANNOUNCED if closure is not None
+                  else Notification.Kind.BOOKING_AFFECTED),
+            title=title, body=body, payload=payload,
+            link=reverse("portal:booking", args=[booking.reference]),
+        )
+    publish_event(booking.organisation, "booking.affected", payload)
+    return notification
+
+
+def _affected_notice(booking: Booking, closure) -> tuple[str, str]:
+    from django.utils.translation import gettext as _
+
+    from places.services import alternatives_lines, closure_notice
+
+    if closure is not None:
+        return closure_notice(closure, booking, booking.affected_alternatives)
+    start = booking.start.astimezone(localtime.LOCAL)
+    title = _("The delivery windows of bay %(bay)s changed: booking %(reference)s") % {
+        "bay": booking.bay.code, "reference": booking.reference}
+    lines = [_("The bay is no longer open for your booking on %(day)s at %(time)s.")
+             % {"day": start.strftime("%d-%m-%Y"), "time": start.strftime("%H:%M")}]
+    return title, "\n".join(lines + alternatives_lines(booking.affected_alternatives))

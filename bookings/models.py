@@ -91,6 +91,10 @@ class Booking(models.Model):
         OPTIMISER = "optimiser", _("Optimiser")
         ADMIN = "admin", _("Admin")
 
+    class AffectedReason(models.TextChoices):
+        WINDOW_CHANGED = "window_changed", _("The delivery windows changed")
+        BAY_CLOSED = "bay_closed", _("The bay is closed")
+
     OCCUPYING = (Status.CONFIRMED, Status.CHECKED_IN)
 
     reference = models.CharField(_("reference"), max_length=12, unique=True, editable=False)
@@ -132,6 +136,12 @@ class Booking(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
+    # A rule change (windows, closure) no longer allows the booked time: the booker was told,
+    # with the alternatives below; moving or cancelling the booking clears all three.
+    affected_at = models.DateTimeField(_("affected by a rule change"), null=True, blank=True)
+    affected_reason = models.CharField(_("why affected"), max_length=20, blank=True,
+                                       choices=AffectedReason.choices)
+    affected_alternatives = models.JSONField(_("alternatives offered"), default=list, blank=True)
     history = audit_history()
 
     objects = BookingQuerySet.as_manager()
@@ -164,6 +174,10 @@ class Booking(models.Model):
     @property
     def is_occupying(self) -> bool:
         return self.status in self.OCCUPYING
+
+    @property
+    def is_affected(self) -> bool:
+        return self.affected_at is not None
 
 
 class Quota(models.Model):

@@ -69,6 +69,16 @@ class BayDay:
         """The error that refuses this stay, or None where it fits."""
         if length_cm > self.limits.max_vehicle_cm:
             return errors.VehicleTooLong()
+        refused = self.rules_refusal(start, end, zero_emission)
+        if refused is not None:
+            return refused
+        if not self._has_room(self._span(start, end + self.limits.buffer_minutes), length_cm):
+            return errors.BayFull()
+        return None
+
+    def rules_refusal(self, start: int, end: int, zero_emission: bool):
+        """The error of the windows and closures alone (not the room) that refuse this stay:
+        also asked of a booking already standing, when the rules change under it."""
         if start < 0 or end > self.minutes:
             return errors.OutsideWindow()
         stay = range(start, end)
@@ -78,8 +88,6 @@ class BayDay:
             return errors.ZeroEmissionOnly()
         if any(self.closed[m] for m in stay):
             return errors.BayClosed()
-        if not self._has_room(self._span(start, end + self.limits.buffer_minutes), length_cm):
-            return errors.BayFull()
         return None
 
     def _has_room(self, minutes: range, length_cm: int) -> bool:

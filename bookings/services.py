@@ -208,8 +208,14 @@ def booking_reschedule(
     end: dt.datetime,
     bay: LoadingBay | None = None,
     now: dt.datetime | None = None,
+    guard=None,
 ) -> Booking:
-    """Move a confirmed booking to another time (and bay) or leave it where it was."""
+    """Move a confirmed booking to another time (and bay) or leave it where it was.
+
+    ``guard(current)`` runs on the locked row and raises to refuse (taking an offered
+    alternative checks under the lock that it is still offered). A move clears the mark of
+    a rule change: the booking stands on rules that allow it again.
+    """
     start, end = _check_local_times(start, end)
     now = now or localtime.now()
     target_bay_id = bay.pk if bay else booking.bay_id
@@ -220,6 +226,8 @@ def booking_reschedule(
         current = Booking.objects.select_for_update().get(pk=booking.pk)
         if current.status != Booking.Status.CONFIRMED:
             raise errors.InvalidState()
+        if guard is not None:
+            guard(current)
         bay = next(b for b in locked if b.pk == target_bay_id)
         facts = vehicle_facts(vehicle=current.vehicle, length_m=current.vehicle_length_m,
                               zero_emission=current.zero_emission)
@@ -239,10 +247,17 @@ def booking_reschedule(
                     end=end, exclude_booking_id=current.pk)
         old_bay_id, old_start, old_end = current.bay_id, current.start, current.end
         current.bay, current.start, current.end = bay, start, end
-        current.save(update_fields=["bay", "start", "end", "updated_at"])
+        current.save(update_fields=["bay", "start", "end", "updated_at",
+                                    *_clear_affected(current)])
         booking_events.booking_rescheduled(current, old_bay_id=old_bay_id, old_start=old_start,
                                            old_end=old_end, now=now)
         return current
+
+
+def _clear_affected(booking: Booking) -> list[str]:
+    """Forget a rule change's mark and its offers; the fields to save."""
+    booking.affected_at, booking.affected_reason, booking.affected_alternatives = None, "", []
+    return ["affected_at", "affected_reason", "affected_alternatives"]
 
 
 def _transition(booking: Booking, *, allowed_from, to, stamp_field=None, now=None,
@@ -267,6 +282,8 @@ def _transition(booking: Booking, *, allowed_from, to, stamp_field=None, now=Non
         if stamp_field:
             setattr(current, stamp_field, now)
             fields.append(stamp_field)
+        if to == Booking.Status.CANCELLED:
+            fields.extend(_clear_affected(current))
         current.save(update_fields=fields)
         booking_events.status_changed(current, now=now)
     return current

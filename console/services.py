@@ -9,8 +9,14 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bookings.affected import (
+    bays_of,
+    closure_save,
+    rules_changed_announce,
+    rules_refusals,
+    standing_bookings,
+)
 from places.models import Closure, LoadingBay, TimeWindow, Weekday, Zone
-from places.services import closure_announce
 
 from .bay_files import BayFileError, read_rows, text_of
 from .scoping import Scope, scope_queryset
@@ -54,13 +60,45 @@ def check_windows(windows: list[WindowSpec]) -> None:
 
 
 def windows_replace(
-    *, zone: Zone | None = None, bay: LoadingBay | None = None, windows: list[WindowSpec]
+    *, zone: Zone | None = None, bay: LoadingBay | None = None, windows: list[WindowSpec],
+    now: dt.datetime | None = None,
 ) -> list[TimeWindow]:
-    """Replace all windows of one zone or one bay in one transaction.
+    """Replace all windows of one zone or one bay in one transaction, and announce the change
+    to the bookings the new windows no longer cover (bookings.affected), in it.
 
     Rows are deleted and created one by one (not in bulk) so that the history
     records every change with the person who made it.
     """
+    with transaction.atomic():
+        saved = _write_windows(zone=zone, bay=bay, windows=windows)
+        rules_changed_announce(bays_of(zone=zone, bay=bay), now=now)
+    return saved
+
+
+class _DryRun(Exception):
+    """Rolls the preview's transaction back."""
+
+
+def windows_uncovered(
+    *, zone: Zone | None = None, bay: LoadingBay | None = None, windows: list[WindowSpec],
+    now: dt.datetime | None = None,
+) -> list[tuple]:
+    """(booking, reason) of the standing bookings that these windows, were they saved, would no
+    longer cover: the windows are written and checked by the same rule as on save, in a
+    transaction that is rolled back."""
+    hits = []
+    try:
+        with transaction.atomic():
+            _write_windows(zone=zone, bay=bay, windows=windows)
+            hits = rules_refusals(standing_bookings(bays_of(zone=zone, bay=bay), now=now),
+                                  now=now)
+            raise _DryRun
+    except _DryRun:
+        pass
+    return hits
+
+
+def _write_windows(*, zone, bay, windows) -> list[TimeWindow]:
     if (zone is None) == (bay is None):
         raise ConsoleError(_("Windows belong to a zone or to a bay, not both."))
     check_windows(windows)
@@ -81,12 +119,9 @@ def windows_replace(
 
 
 def closure_create(*, closure: Closure, now: dt.datetime | None = None) -> tuple[Closure, list]:
-    """Save a new closure and announce it to the bookings it hits, in one transaction."""
-    closure.full_clean()
-    with transaction.atomic():
-        closure.save()
-        notifications = closure_announce(closure, now=now)
-    return closure, notifications
+    """Save a new closure and announce it to the bookings it hits, in one transaction (the
+    admin saves through the same closure_save)."""
+    return closure, closure_save(closure, now=now)
 
 
 # --- Bulk import of bays ---------------------------------------------------------------------

@@ -87,7 +87,7 @@ def bay_windows(request, pk):
 
 
 def _windows_page(request, *, owner, owner_kind, current, fallback):
-    preview = None
+    preview = uncovered = None
     if request.method == "POST":
         formset = WindowFormSet(request.POST, prefix="w")
         if formset.is_valid():
@@ -99,6 +99,8 @@ def _windows_page(request, *, owner, owner_kind, current, fallback):
                     messages.success(request, _("The windows are saved."))
                     return redirect(request.path)
                 preview = week_grid(specs, fallback)
+                uncovered = [booking for booking, _reason in services.windows_uncovered(
+                    **{owner_kind: owner}, windows=specs)]
             except services.ConsoleError as exc:
                 messages.error(request, exc.message)
     else:
@@ -108,6 +110,7 @@ def _windows_page(request, *, owner, owner_kind, current, fallback):
                               .select_related("history_user")[:30])
     return render(request, "console/windows.html", {
         "owner": owner, "owner_kind": owner_kind, "formset": formset, "preview": preview,
+        "hits": uncovered,
         "current": week_grid([WindowSpec.of(w) for w in current], fallback),
         "hours": grid_hours(), "changes": changes,
     })

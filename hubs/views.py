@@ -49,6 +49,7 @@ def run_sheet(request, pk: int):
         "polyline": runsheet.polyline(points), "width": runsheet.WIDTH,
         "height": runsheet.HEIGHT, "km": route.distance_m / 1000,
         "superseded": route.run.status != PlanningRun.Status.APPLIED,
+        "flagged": sum(1 for stop in stops if stop.flagged_reason),
     })
 
 

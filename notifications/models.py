@@ -11,6 +11,7 @@ class Notification(models.Model):
         BOOKING_CONFIRMED = "booking.confirmed", _("Booking confirmed")
         BOOKING_CANCELLED = "booking.cancelled", _("Booking cancelled")
         BOOKING_NO_SHOW = "booking.no_show", _("Booking became a no-show")
+        BOOKING_AFFECTED = "booking.affected", _("Booking affected by a rule change")
         REQUEST_ALLOCATED = "request.allocated", _("Request allocated")
         REQUEST_REFUSED = "request.refused", _("Request refused")
         CLOSURE_ANNOUNCED = "closure.announced", _("Closure announced")

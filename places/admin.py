@@ -7,6 +7,23 @@ from console.admin_scoping import MunicipalityScopedAdmin
 from .models import Closure, LoadingBay, Municipality, TimeWindow, Zone
 
 
+class AnnouncesWindowChanges:
+    """Windows edited here reach the bookings they no longer cover, as from the console: the
+    same service marks and tells them, in the admin's transaction."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.has_changed() for formset in formsets):
+            from bookings.affected import bays_of
+
+            self.announce(bays_of(**{self.owner: form.instance}))
+
+    def announce(self, bays):
+        from bookings.affected import rules_changed_announce
+
+        rules_changed_announce(bays)
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "cbs_code"]
@@ -21,7 +38,8 @@ class ZoneWindowInline(MunicipalityScopedAdmin, admin.TabularInline):
 
 
 @admin.register(Zone)
-class ZoneAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
+class ZoneAdmin(AnnouncesWindowChanges, MunicipalityScopedAdmin, SimpleHistoryAdmin):
+    owner = "zone"
     list_display = ["name", "municipality", "zero_emission_zone", "max_stay_minutes",
                     "allocation_cutoff"]
     list_filter = ["municipality", "zero_emission_zone"]
@@ -38,7 +56,8 @@ class BayWindowInline(MunicipalityScopedAdmin, admin.TabularInline):
 
 
 @admin.register(LoadingBay)
-class LoadingBayAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
+class LoadingBayAdmin(AnnouncesWindowChanges, MunicipalityScopedAdmin, SimpleHistoryAdmin):
+    owner = "bay"
     list_display = ["code", "street", "zone", "kerb_length_m", "max_vehicles",
                     "max_vehicle_length_m", "is_active"]
     list_filter = ["zone__municipality", "zone", "is_active", "max_vehicles"]
@@ -54,6 +73,20 @@ class TimeWindowAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["zone__name", "bay__code", "bay__street"]
     list_select_related = ["zone__municipality", "bay"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _announce_window_change(obj)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _announce_window_change(obj)
+
+
+def _announce_window_change(window: TimeWindow) -> None:
+    from bookings.affected import bays_of, rules_changed_announce
+
+    rules_changed_announce(bays_of(zone=window.zone, bay=window.bay))
+
 
 @admin.register(Closure)
 class ClosureAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
@@ -63,3 +96,9 @@ class ClosureAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["description", "bay__code", "bay__street", "zone__name"]
     date_hierarchy = "start_date"
     list_select_related = ["zone__municipality", "bay"]
+
+    def save_model(self, request, obj, form, change):
+        """Saved and announced by the same service as the console's closures."""
+        from bookings.affected import closure_save
+
+        closure_save(obj)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import localtime
@@ -93,8 +92,8 @@ def booking_alternatives(booking, *, now: dt.datetime | None = None) -> list[dic
         if other.pk in seen_bays:
             continue
         seen_bays.add(other.pk)
-        chosen.append({"bay": other.code, "street": other.street, "distance_m": distance,
-                       "start": candidate.isoformat(),
+        chosen.append({"bay_id": other.pk, "bay": other.code, "street": other.street,
+                       "distance_m": distance, "start": candidate.isoformat(),
                        "end": localtime.later(candidate, minutes).isoformat()})
         if len(chosen) == ALTERNATIVES_OFFERED:
             break
@@ -102,52 +101,26 @@ def booking_alternatives(booking, *, now: dt.datetime | None = None) -> list[dic
 
 
 def closure_announce(closure: Closure, *, now: dt.datetime | None = None) -> list:
-    """Tell every booker the closure hits, once, with the alternatives still free.
+    """Announce a saved closure once (see bookings.affected.closure_announce)."""
+    from bookings.affected import closure_announce as announce
 
-    The closure is claimed with a conditional update of `announced_at`, so two
-    admins pressing the button at once (or a retried request) notify once.
-    Returns the notifications made (none when it was announced before).
-    """
-    from notifications.models import Notification
-    from notifications.services import in_language_of, notify
-
-    now = now or localtime.now()
-    with transaction.atomic():
-        claimed = Closure.objects.filter(pk=closure.pk, announced_at__isnull=True).update(
-            announced_at=now
-        )
-        if not claimed:
-            return []
-        closure.announced_at = now
-        notifications = []
-        for booking in closure_hits(closure, now=now):
-            payload = _payload(closure, booking, booking_alternatives(booking, now=now))
-            organisation = booking.organisation
-            with in_language_of(organisation):
-                notifications.append(notify(
-                    organisation=organisation,
-                    kind=Notification.Kind.CLOSURE_ANNOUNCED,
-                    title=_("Bay %(bay)s is closed during your booking %(reference)s")
-                    % {"bay": booking.bay.code, "reference": booking.reference},
-                    body=_closure_body(closure, booking, payload["alternatives"]),
-                    payload=payload,
-                ))
-            _publish(organisation, payload)
-        return notifications
+    return announce(closure, now=now)
 
 
-def _payload(closure: Closure, booking, alternatives: list[dict]) -> dict:
-    return {
-        "closure": {"id": closure.pk, "reason": closure.reason,
-                    "description": closure.description,
-                    "start_date": closure.start_date.isoformat(),
-                    "end_date": closure.end_date.isoformat(),
-                    "start_time": closure.start_time.isoformat() if closure.start_time else None,
-                    "end_time": closure.end_time.isoformat() if closure.end_time else None},
-        "booking": {"reference": booking.reference, "bay": booking.bay.code,
-                    "start": booking.start.isoformat(), "end": booking.end.isoformat()},
-        "alternatives": alternatives,
-    }
+def closure_summary(closure: Closure) -> dict:
+    return {"id": closure.pk, "reason": closure.reason, "description": closure.description,
+            "start_date": closure.start_date.isoformat(),
+            "end_date": closure.end_date.isoformat(),
+            "start_time": closure.start_time.isoformat() if closure.start_time else None,
+            "end_time": closure.end_time.isoformat() if closure.end_time else None}
+
+
+def closure_notice(closure: Closure, booking, alternatives: list[dict]) -> tuple[str, str]:
+    """The title and body telling a booker that a closure hits their booking, in the active
+    language."""
+    title = _("Bay %(bay)s is closed during your booking %(reference)s") % {
+        "bay": booking.bay.code, "reference": booking.reference}
+    return title, _closure_body(closure, booking, alternatives)
 
 
 def _closure_body(closure: Closure, booking, alternatives: list[dict]) -> str:
@@ -157,21 +130,16 @@ def _closure_body(closure: Closure, booking, alternatives: list[dict]) -> str:
         % {"reason": closure.get_reason_display(), "description": closure.description or "-",
            "day": start.strftime("%d-%m-%Y"), "time": start.strftime("%H:%M")},
     ]
-    if alternatives:
-        lines.append(_("Still free on the same day:"))
-        for option in alternatives:
-            at = dt.datetime.fromisoformat(option["start"]).astimezone(localtime.LOCAL)
-            lines.append(f"- {option['bay']} {option['street']} {at:%H:%M} "
-                         f"({option['distance_m']} m)")
-    else:
-        lines.append(_("No other bay nearby is free that day for this stay."))
-    return "\n".join(lines)
+    return "\n".join(lines + alternatives_lines(alternatives))
 
 
-def _publish(organisation, payload: dict) -> None:
-    """Send the webhook event where the webhooks app is installed."""
-    try:
-        from webhooks.services import publish_event
-    except ImportError:
-        return
-    publish_event(organisation, "closure.announced", payload)
+def alternatives_lines(alternatives: list[dict]) -> list[str]:
+    """The alternatives offered to a booking, as lines of a notification."""
+    if not alternatives:
+        return [_("No other bay nearby is free that day for this stay.")]
+    lines = [_("Still free on the same day:")]
+    for option in alternatives:
+        at = dt.datetime.fromisoformat(option["start"]).astimezone(localtime.LOCAL)
+        lines.append(f"- {option['bay']} {option['street']} {at:%H:%M} "
+                     f"({option['distance_m']} m)")
+    return lines

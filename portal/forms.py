@@ -185,6 +185,29 @@ class RescheduleForm(forms.Form):
         return data
 
 
+class AcceptAlternativeForm(forms.Form):
+    """One of the alternatives offered to an affected booking, as the page offered it."""
+
+    bay = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    start = forms.CharField(max_length=40, widget=forms.HiddenInput)
+
+    def clean_bay(self):
+        bay = LoadingBay.objects.select_related("zone").filter(
+            pk=self.cleaned_data["bay"]).first()
+        if bay is None:
+            raise forms.ValidationError(_("This alternative is not known."))
+        return bay
+
+    def clean_start(self):
+        try:
+            start = dt.datetime.fromisoformat(self.cleaned_data["start"])
+        except ValueError:
+            start = None
+        if start is None or start.tzinfo is None:
+            raise forms.ValidationError(_("This alternative is not known."))
+        return start
+
+
 class SeriesForm(VehicleFields):
     bay = forms.ModelChoiceField(label=_("Loading bay"), queryset=LoadingBay.objects.none())
     weekdays = forms.TypedMultipleChoiceField(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bookings import recurring
+from bookings.affected import booking_accept_alternative
 from bookings.models import Booking
 from bookings.services import booking_cancel, booking_create, booking_reschedule
 from notifications.models import Notification
@@ -98,6 +99,18 @@ def cancel(*, booking: Booking) -> Booking:
 def reschedule(*, booking: Booking, start, end, bay) -> Booking:
     with transaction.atomic():
         moved = booking_reschedule(booking=booking, start=start, end=end, bay=bay)
+        _notify_booking(
+            moved,
+            kind=Notification.Kind.BOOKING_CONFIRMED,
+            title=gettext_lazy("Booking %(reference)s moved"),
+        )
+    return moved
+
+
+def accept_alternative(*, booking: Booking, bay, start) -> Booking:
+    """Move an affected booking to an alternative it was offered (every rule applies)."""
+    with transaction.atomic():
+        moved = booking_accept_alternative(booking=booking, bay=bay, start=start)
         _notify_booking(
             moved,
             kind=Notification.Kind.BOOKING_CONFIRMED,

@@ -19,6 +19,8 @@ urlpatterns = [
          name="booking_cancel"),
     path("bookings/<reference:reference>/reschedule/", views.BookingRescheduleView.as_view(),
          name="booking_reschedule"),
+    path("bookings/<reference:reference>/alternative/", views.BookingAlternativeView.as_view(),
+         name="booking_alternative"),
     path("recurring/new/", views.SeriesCreateView.as_view(), name="series_create"),
     path("recurring/<int:pk>/", views.SeriesDetailView.as_view(), name="series"),
     path("requests/", views.RequestsView.as_view(), name="requests"),

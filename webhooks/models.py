@@ -17,6 +17,7 @@ class EventType(models.TextChoices):
     BOOKING_CHECKED_IN = "booking.checked_in", _("Vehicle checked in")
     BOOKING_CHECKED_OUT = "booking.checked_out", _("Vehicle checked out")
     BOOKING_NO_SHOW = "booking.no_show", _("Booking became a no-show")
+    BOOKING_AFFECTED = "booking.affected", _("Booking affected by a rule change")
     REQUEST_ALLOCATED = "request.allocated", _("Request allocated")
     REQUEST_REFUSED = "request.refused", _("Request refused")
     CLOSURE_ANNOUNCED = "closure.announced", _("Closure announced")

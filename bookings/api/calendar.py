@@ -48,10 +48,20 @@ def booking_event(booking: Booking) -> Event:
     event.add("dtstart", booking.start.astimezone(dt.UTC))
     event.add("dtend", booking.end.astimezone(dt.UTC))
     event.add("dtstamp", booking.updated_at.astimezone(dt.UTC))
-    event.add("status", "CANCELLED" if booking.status == Booking.Status.CANCELLED
-              else "CONFIRMED")
-    event.add("description", f"{booking.reference} · {booking.get_status_display()}")
+    event.add("status", _event_status(booking))
+    description = f"{booking.reference} · {booking.get_status_display()}"
+    if booking.is_affected:
+        description += f" · {booking.get_affected_reason_display()}"
+    event.add("description", description)
     return event
+
+
+def _event_status(booking: Booking) -> str:
+    """CANCELLED, TENTATIVE while a rule change no longer allows the booked time (the booker
+    was offered alternatives), else CONFIRMED."""
+    if booking.status == Booking.Status.CANCELLED:
+        return "CANCELLED"
+    return "TENTATIVE" if booking.is_affected else "CONFIRMED"
 
 
 def organisation_calendar(organisation: Organisation) -> bytes:
@@ -80,10 +90,11 @@ class ICalendarRenderer(BaseRenderer):
     description=(
         "The organisation's bookings from 30 days ago to 90 days ahead as an iCalendar feed "
         "(RFC 5545) for calendar apps to subscribe to; cancelled bookings stay in it with "
-        "STATUS:CANCELLED. The secret token in the address is the only credential (calendar "
-        "apps cannot send headers): anyone with the address can read the feed, and "
-        "changing the organisation's token revokes every old address. A wrong token "
-        "answers 404."
+        "STATUS:CANCELLED, and a booking that a rule change (windows, closure) no longer allows "
+        "is STATUS:TENTATIVE with the reason in its description. The secret token in the "
+        "address is the only credential (calendar apps cannot send headers): anyone with the "
+        "address can read the feed, and changing the organisation's token revokes every old "
+        "address. A wrong token answers 404."
     ),
     responses={(200, "text/calendar"): OpenApiResponse(
         response=OpenApiTypes.STR, description="An iCalendar (RFC 5545) VCALENDAR, UTF-8.")},

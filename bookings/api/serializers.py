@@ -77,6 +77,20 @@ class VehicleChoiceMixin(serializers.Serializer):
                 "zero_emission": attrs["zero_emission"]}
 
 
+class AlternativeSerializer(serializers.Serializer):
+    bay = serializers.IntegerField(source="bay_id")
+    bay_code = serializers.CharField(source="bay")
+    street = serializers.CharField()
+    distance_m = serializers.IntegerField()
+    start = serializers.CharField(help_text=_("Local time with its offset (ISO 8601)."))
+    end = serializers.CharField(help_text=_("Local time with its offset (ISO 8601)."))
+
+
+class AcceptAlternativeSerializer(serializers.Serializer):
+    bay = CachedBayField(queryset=LoadingBay.objects.select_related("zone"))
+    start = AwareDateTimeField()
+
+
 class BookingSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     bay_code = serializers.CharField(source="bay.code", read_only=True)
     start = AwareDateTimeField()
@@ -85,12 +99,23 @@ class BookingSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     cancelled_at = AwareDateTimeField(allow_null=True)
     checked_in_at = AwareDateTimeField(allow_null=True)
     checked_out_at = AwareDateTimeField(allow_null=True)
+    affected = serializers.BooleanField(source="is_affected", read_only=True, help_text=_(
+        "A rule change (windows, closure) no longer allows this booking's time."))
+    affected_reason = serializers.ChoiceField(
+        choices=Booking.AffectedReason.choices, allow_blank=True, read_only=True,
+        help_text=_("Why it is affected; empty when it is not."))
+    affected_at = AwareDateTimeField(allow_null=True)
+    alternatives = AlternativeSerializer(source="affected_alternatives", many=True,
+                                         read_only=True, help_text=_(
+                                             "Offered to an affected booking: take one with "
+                                             "accept-alternative."))
 
     class Meta:
         model = Booking
         fields = ["reference", "bay", "bay_code", "vehicle", "plate", "vehicle_length_m",
                   "zero_emission", "start", "end", "status", "channel", "note", "created_at",
-                  "cancelled_at", "checked_in_at", "checked_out_at"]
+                  "cancelled_at", "checked_in_at", "checked_out_at", "affected",
+                  "affected_reason", "affected_at", "alternatives"]
         read_only_fields = fields
 
 

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.viewsets import VensterAPIMixin
+from bookings import affected, services, waitlist
 from bookings import requests as booking_requests
-from bookings import services, waitlist
 from bookings.models import Booking, BookingRequest, WaitlistEntry
 from bookings.nearest import locate_address, nearest_free_starts
 from bookings.selectors import availability
@@ -84,6 +84,21 @@ class BookingViewSet(OwnedViewSet):
             _serializer, data = _valid(s.RescheduleSerializer, request.data, request)
             return services.booking_reschedule(booking=self.get_object(), start=data["start"],
                                                end=data["end"], bay=data.get("bay"))
+        return self._command(request, move)
+
+    @extend_schema(request=s.AcceptAlternativeSerializer, responses=s.BookingSerializer,
+                   description=(
+                       "Move a booking that a rule change affected to one of the "
+                       "`alternatives` it was offered (bay and start as offered). The move is "
+                       "a reschedule, so every rule applies. A bay and start that were not "
+                       "offered answer 422 `alternative_not_offered`; an offer taken or "
+                       "closed since answers 409 `alternative_no_longer_free`."))
+    @action(detail=True, methods=["post"], url_path="accept-alternative")
+    def accept_alternative(self, request, reference=None):
+        def move():
+            _serializer, data = _valid(s.AcceptAlternativeSerializer, request.data, request)
+            return affected.booking_accept_alternative(
+                booking=self.get_object(), bay=data["bay"], start=data["start"])
         return self._command(request, move)
 
     @extend_schema(request=None, responses=s.BookingSerializer,

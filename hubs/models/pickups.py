@@ -66,6 +66,10 @@ class PickupRequest(models.Model):
     planned_start = models.DateTimeField(_("planned from"), null=True, blank=True)
     planned_end = models.DateTimeField(_("planned until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    flagged_reason = models.CharField(
+        _("for the collector"), max_length=20, blank=True,
+        help_text=_("Set when the pickup's bay closed and no open bay nearby could take it."),
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -205,6 +205,10 @@ class RouteStop(models.Model):
         _("depot round trip (m)"), default=0,
         help_text=_("Distance of the unbundled baseline: from the depot here and back."),
     )
+    flagged_reason = models.CharField(
+        _("for the collector"), max_length=20, blank=True,
+        help_text=_("Set when the stop's bay closed and no open bay nearby could take it."),
+    )
 
     class Meta:
         ordering = ["route", "sequence"]

@@ -2,6 +2,7 @@
 
 from .base import PortalView, SignInView
 from .booking import (
+    BookingAlternativeView,
     BookingCancelView,
     BookingDetailView,
     BookingListView,
@@ -28,6 +29,7 @@ __all__ = [
     "ApiKeyRevokeView",
     "ApiKeysView",
     "BookView",
+    "BookingAlternativeView",
     "BookingCancelView",
     "BookingDetailView",
     "BookingListView",

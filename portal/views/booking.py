@@ -202,6 +202,7 @@ class BookingDetailView(BookingMixin, PortalView):
             "booking.html",
             booking=booking,
             form=form,
+            alternatives=offered_alternatives(booking),
             # Only a booking that still stands has a code to show at the kerb.
             qr=qr_svg(booking.reference) if booking.status in SHOWN_AT_THE_KERB else None,
             can_change=booking.status == Booking.Status.CONFIRMED
@@ -234,6 +235,35 @@ class BookingCancelView(BookingMixin, ConfirmedActionView):
                 self.request,
                 _("Booking %(reference)s is cancelled.") % {"reference": booking.reference},
             )
+        return redirect("portal:booking", booking.reference)
+
+
+def offered_alternatives(booking: Booking) -> list[dict]:
+    """The alternatives offered to an affected booking, with their times to show."""
+    return [option | {"starts_at": dt.datetime.fromisoformat(option["start"]),
+                      "ends_at": dt.datetime.fromisoformat(option["end"])}
+            for option in booking.affected_alternatives or []]
+
+
+class BookingAlternativeView(BookingDetailView):
+    """One click moves an affected booking to an alternative it was offered."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, reference):
+        booking = self.booking(reference)
+        form = forms.AcceptAlternativeForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise errors.AlternativeNotOffered()
+            services.accept_alternative(booking=booking, bay=form.cleaned_data["bay"],
+                                        start=form.cleaned_data["start"])
+        except errors.BookingError as exc:
+            messages.error(request, exc.message)
+            return redirect("portal:booking", booking.reference)
+        messages.success(
+            request, _("Booking %(reference)s is moved.") % {"reference": booking.reference}
+        )
         return redirect("portal:booking", booking.reference)
 
 

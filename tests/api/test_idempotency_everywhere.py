@@ -20,13 +20,15 @@ from rest_framework.test import APIClient
 
 from api.models import IdempotencyKey
 from bookings import waitlist
+from bookings.affected import closure_save
 from bookings.models import Booking
 from bookings.services import booking_cancel, booking_check_in, booking_create
 from hubs.services import chain_create, dock_reservation_create, storage_reservation_create
 from organisations.models import Organisation
+from places.models import Closure
 from tests.allocation.helpers import a_request
 from tests.conftest import FRIDAY, at
-from tests.factories import HubFactory, UserFactory, VehicleFactory
+from tests.factories import BayFactory, HubFactory, UserFactory, VehicleFactory
 
 from .conftest import booking_body, key_client, problem
 
@@ -115,6 +117,18 @@ def _reschedule(cast):
     return Post(params={"reference": cast.booking().reference},
                 body=_times(FRIDAY, "09:00", "09:30", "start", "end"),
                 other_body=_times(FRIDAY, "10:00", "10:30", "start", "end"))
+
+
+def _accept_alternative(cast):
+    """The booking hit by a closure of its bay, with a free bay next to it."""
+    booking = cast.booking()
+    BayFactory(zone=cast.bay.zone, code="NEXT-1")
+    closure_save(Closure(bay=cast.bay, reason="roadworks", start_date=FRIDAY,
+                         end_date=FRIDAY, start_time=dt.time(7), end_time=dt.time(9)))
+    first, second = Booking.objects.get(pk=booking.pk).affected_alternatives[:2]
+    return Post(params={"reference": booking.reference},
+                body={"bay": first["bay_id"], "start": first["start"]},
+                other_body={"bay": second["bay_id"], "start": second["start"]})
 
 
 def _enforcement_check_in(cast):
@@ -212,6 +226,7 @@ SCENARIOS = {
     "/api/v1/bookings/": lambda cast: Post(body=booking_body(cast.bay, cast.van),
                                            other_body=booking_body(cast.bay, cast.van,
                                                                    "09:00", "09:30")),
+    "/api/v1/bookings/{reference}/accept-alternative/": _accept_alternative,
     "/api/v1/bookings/{reference}/cancel/": _booking_action,
     "/api/v1/bookings/{reference}/check-in/": _check_in,
     "/api/v1/bookings/{reference}/check-out/": _checked_in,

@@ -66,6 +66,7 @@ NOT_WALKED = {
     "console:closure_announce": "a POST-only action of the closure page",
     "enforcement:action": "a POST-only action of the enforcement page",
     "portal:calendar_renew": "a POST-only action of the bookings page",
+    "portal:booking_alternative": "a POST-only action of the booking page",
     "schema": "the OpenAPI document (YAML), not a page",
     "swagger-ui": "drf-spectacular's Swagger UI, a third-party page",
     "redoc": "drf-spectacular's ReDoc, a third-party page",

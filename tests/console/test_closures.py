@@ -56,13 +56,14 @@ def test_a_closure_notifies_the_bookings_it_hits_exactly_once(leiden, webhook_ca
     closure.refresh_from_db()
     assert closure.announced_at is not None
     notice = Notification.objects.get(organisation=hit.organisation, kind="closure.announced")
-    assert notice.payload["booking"]["reference"] == hit.reference
+    assert notice.payload["reference"] == hit.reference
+    assert notice.payload["affected_reason"] == "bay_closed"
     alternatives = notice.payload["alternatives"]
     assert alternatives[0]["bay"] == neighbour.code
     assert alternatives[0]["start"] == at(FRIDAY, "08:30").isoformat()
     assert all(a["bay"] != leiden.bay.code or a["start"] >= at(FRIDAY, "09:00").isoformat()
                for a in alternatives)
-    assert [event for _org, event, _payload in webhook_calls] == ["closure.announced"] * 2
+    assert [event for _org, event, _payload in webhook_calls] == ["booking.affected"] * 2
 
 
 def test_a_zone_closure_hits_every_bay_of_the_zone_but_not_other_towns(leiden, gouda):
@@ -77,12 +78,6 @@ def test_a_closure_on_other_weekdays_hits_nothing(leiden):
     closure = Closure(bay=leiden.bay, reason="market", start_date=FRIDAY,
                       end_date=FRIDAY + dt.timedelta(days=7), weekdays=[2])
     assert closure_hits(closure) == []
-
-
-def test_announcing_works_before_the_webhooks_app_exists(leiden, monkeypatch):
-    monkeypatch.setitem(sys.modules, "webhooks", None)
-    notifications = closure_announce(market(bay=leiden.bay))
-    assert len(notifications) == 1
 
 
 def test_the_console_shows_the_hit_bookings_before_confirming_and_notifies_once(client, leiden):

@@ -155,6 +155,12 @@ API = {
         Refused("shopkeeper", lambda c: "/api/v1/bookings/",
                 lambda c: booking_body(c, vehicle=c.van.pk), "vehicle", 400),
     ],
+    ("POST", "/api/v1/bookings/{reference}/accept-alternative/"): [
+        # the carrier's booking, with a bay and start as an alternative offer names them
+        Refused("shopkeeper",
+                lambda c: f"/api/v1/bookings/{c.booking.reference}/accept-alternative/",
+                lambda c: {"bay": c.bay.pk, "start": iso("12:00")}, "url", 404),
+    ],
     ("POST", "/api/v1/bookings/{reference}/cancel/"): [
         Refused("shopkeeper", lambda c: f"/api/v1/bookings/{c.booking.reference}/cancel/",
                 None, "url", 404),
@@ -326,6 +332,11 @@ PAGES = {
         Refused("carrier_session",
                 lambda c: f"/portal/bookings/{c.shop_booking.reference}/cancel/", None, "url",
                 404),
+    ],
+    "portal:booking_alternative": [
+        Refused("carrier_session",
+                lambda c: f"/portal/bookings/{c.shop_booking.reference}/alternative/",
+                lambda c: {"bay": c.bay.pk, "start": iso("12:00")}, "url", 404),
     ],
     "portal:booking_reschedule": [
         Refused("carrier_session",
