@@ -277,7 +277,7 @@ def test_the_endpoints_need_no_authentication_and_answer_head(places):
 
 
 @pytest.mark.parametrize("path", ["/cds/", "/cds/curbs/", "/cds/curbs/nothing",
-                                  "/cds/curbs/zones/not-a-uuid", "/cds/metrics/sessions"])
+                                  "/cds/curbs/zones/not-a-uuid", "/cds/metrics/activities"])
 def test_an_address_without_an_endpoint_is_a_cds_404(places, path):
     assert_cds_error(Client().get(path, HTTP_ACCEPT=CDS), 404, "not_found")
 
