@@ -463,6 +463,8 @@ PAGES = {
     "cds:policy": NamesNoObjects("anonymous", "open data, read only"),
     "cds:events": NamesNoObjects("anonymous", "open data, read only"),
     "cds:status": NamesNoObjects("anonymous", "open data, read only"),
+    "cds:metrics-sessions": NamesNoObjects("gouda_admin", "read only, the caller's own city"),
+    "cds:metrics-aggregates": NamesNoObjects("gouda_admin", "read only, the caller's own city"),
     "health": NamesNoObjects("anonymous", "the health check"),
     "set_language": NamesNoObjects("shopkeeper", "sets a cookie", extra={"language": "en"}),
     "login": NamesNoObjects("anonymous", "signs in as the person whose password it is",
