@@ -10,7 +10,7 @@ from operations.admin import solver_progress, solver_status_label
 from places import localtime
 
 from . import allocation
-from .models import AllocationRun, Booking, BookingRequest, Quota
+from .models import AllocationRun, Booking, BookingRequest, BookingSeries, Quota
 
 
 def _start_runs(request, pairs):
@@ -123,7 +123,17 @@ class AllocationRunAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Quota)
-class QuotaAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+class QuotaAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     list_display = ["organisation", "zone", "max_minutes_per_day"]
     list_filter = ["zone"]
     search_fields = ["organisation__name", "zone__name"]
+
+
+@admin.register(BookingSeries)
+class BookingSeriesAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["__str__", "organisation", "bay", "first_day", "until"]
+    list_filter = ["bay__zone"]
+    search_fields = ["organisation__name", "bay__code"]
+    list_select_related = ["organisation", "bay"]
+    raw_id_fields = ["vehicle", "created_by"]
+    readonly_fields = ["not_booked", "created_at"]

@@ -190,6 +190,7 @@ class Quota(models.Model):
     zone = models.ForeignKey("places.Zone", on_delete=models.CASCADE, related_name="quotas")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="quotas")
     max_minutes_per_day = models.PositiveIntegerField(_("most minutes a day"))
+    history = audit_history()
 
     class Meta:
         verbose_name = _("quota")
@@ -355,6 +356,7 @@ class BookingSeries(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at"]
