@@ -107,6 +107,9 @@ class Booking(models.Model):
     )
     plate = models.CharField(_("licence plate"), max_length=8, blank=True)
     vehicle_length_m = models.DecimalField(_("vehicle length (m)"), max_digits=4, decimal_places=2)
+    vehicle_mass_kg = models.PositiveIntegerField(
+        _("vehicle maximum mass (kg)"), null=True, blank=True,
+        help_text=_("The register's for a plate it lists, else as declared."))
     zero_emission = models.BooleanField(_("zero-emission"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
@@ -270,6 +273,9 @@ class BookingRequest(models.Model):
         Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="booking_requests"
     )
     vehicle_length_m = models.DecimalField(_("vehicle length (m)"), max_digits=4, decimal_places=2)
+    vehicle_mass_kg = models.PositiveIntegerField(
+        _("vehicle maximum mass (kg)"), null=True, blank=True,
+        help_text=_("The register's for a plate it lists, else as declared."))
     zero_emission = models.BooleanField(_("zero-emission"))
     day = models.DateField(_("day"))
     earliest_start = models.DateTimeField(_("earliest start"))
@@ -340,6 +346,9 @@ class BookingSeries(models.Model):
         Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="booking_series"
     )
     vehicle_length_m = models.DecimalField(_("vehicle length (m)"), max_digits=4, decimal_places=2)
+    vehicle_mass_kg = models.PositiveIntegerField(
+        _("vehicle maximum mass (kg)"), null=True, blank=True,
+        help_text=_("The register's for a plate it lists, else as declared."))
     zero_emission = models.BooleanField(_("zero-emission"))
     weekdays = models.JSONField(_("weekdays"), default=list)
     start_time = models.TimeField(_("start time"))
@@ -400,6 +409,9 @@ class WaitlistEntry(models.Model):
         Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     vehicle_length_m = models.DecimalField(_("vehicle length (m)"), max_digits=4, decimal_places=2)
+    vehicle_mass_kg = models.PositiveIntegerField(
+        _("vehicle maximum mass (kg)"), null=True, blank=True,
+        help_text=_("The register's for a plate it lists, else as declared."))
     zero_emission = models.BooleanField(_("zero-emission"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))

@@ -27,7 +27,7 @@ def submit(zone, bays, *, day=SATURDAY, earliest="08:00", latest="10:00", **kwar
     fields = {"organisation": OrganisationFactory(), "zone": zone, "bays": bays,
               "earliest_start": at(day, earliest) if isinstance(earliest, str) else earliest,
               "latest_end": at(day, latest) if isinstance(latest, str) else latest,
-              "duration_minutes": 30, "vehicle_length_m": Decimal("6"),
+              "duration_minutes": 30, "vehicle_length_m": Decimal("6"), "vehicle_mass_kg": 3500,
               "zero_emission": False, **kwargs}
     return request_submit(**fields)
 
