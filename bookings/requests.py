@@ -97,13 +97,12 @@ def request_submit(
         raise errors.TooFarAhead()
     if not 1 <= weight <= MAX_WEIGHT:
         raise errors.RequestError(reason="weight_out_of_range")
-    usable = [
-        b
-        for b in bays
-        if b.zone_id == zone.pk and b.is_active and to_cm(length) <= bay_limits(b).max_vehicle_cm
-    ]
+    usable = [b for b in bays if b.zone_id == zone.pk and b.is_active]
     if not usable or len(usable) != len(bays):
         raise errors.NoAcceptedBays()
+    if any(to_cm(length) > bay_limits(b).max_vehicle_cm for b in usable):
+        # the same refusal as an instant booking at that bay (BayDay.refusal)
+        raise errors.VehicleTooLong()
     with transaction.atomic():
         request = BookingRequest.objects.create(
             reference="R" + new_reference()[1:],
