@@ -3,7 +3,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
+from simple_history.signals import pre_create_historical_record
 
+from operations.history import audit_history
 from organisations.models import Organisation
 
 
@@ -18,10 +20,28 @@ class OrganisationAPIKey(AbstractAPIKey):
                                      related_name="api_keys")
 
     objects = OrganisationAPIKeyManager()
+    # The hash of the secret stays out of the audit trail; so does the primary key, which
+    # carries the hash after the prefix: each history row names its key by the prefix alone
+    # (see _history_names_key_by_prefix).
+    history = audit_history(excluded_fields=["hashed_key"])
 
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("API key")
         verbose_name_plural = _("API keys")
+
+    def audit_trail(self):
+        """This key's history rows, oldest first."""
+        return OrganisationAPIKey.history.filter(prefix=self.prefix).order_by("history_date")
+
+
+def _history_names_key_by_prefix(sender, history_instance, **kwargs) -> None:
+    history_instance.id = history_instance.prefix
+
+
+pre_create_historical_record.connect(
+    _history_names_key_by_prefix, sender=OrganisationAPIKey.history.model,
+    dispatch_uid="api_key_history_without_hash",
+)
 
 
 class IdempotencyKey(models.Model):

@@ -11,8 +11,11 @@ def api_key_create(*, organisation, name: str) -> tuple[OrganisationAPIKey, str]
 
 def api_key_revoke(*, organisation, key_id: str) -> bool:
     """Revoke one of this organisation's keys; False when it has no such key."""
-    keys = OrganisationAPIKey.objects.filter(pk=key_id, organisation=organisation, revoked=False)
-    prefixes = list(keys.values_list("prefix", flat=True))
-    changed = keys.update(revoked=True)
-    forget_keys(prefixes)
-    return changed == 1
+    keys = list(OrganisationAPIKey.objects.filter(pk=key_id, organisation=organisation,
+                                                  revoked=False))
+    for key in keys:
+        # save(), not update(): the revocation lands in the key's history
+        key.revoked = True
+        key.save(update_fields=["revoked"])
+    forget_keys([key.prefix for key in keys])
+    return len(keys) == 1

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -9,8 +10,8 @@ from console.admin_scoping import MunicipalityScopedAdmin
 from operations.admin import solver_progress, solver_status_label
 from places import localtime
 
-from . import allocation
-from .models import AllocationRun, Booking, BookingRequest, Quota
+from . import allocation, errors, services
+from .models import AllocationRun, Booking, BookingRequest, BookingSeries, Quota
 
 
 def _start_runs(request, pairs):
@@ -38,6 +39,46 @@ def start_allocation_run_again(modeladmin, request, queryset):
     _start_runs(request, {(run.zone, run.day) for run in queryset.select_related("zone")})
 
 
+class BookingAdminForm(forms.ModelForm):
+    """A booking typed in the admin is made, or moved, by the booking service: every rule
+    applies, and a refusal is the form's error with the service's message."""
+
+    class Meta:
+        model = Booking
+        fields = ["bay", "organisation", "vehicle", "plate", "vehicle_length_m", "vehicle_mass_kg",
+                  "zero_emission", "start", "end", "status", "channel", "booked_by", "note",
+                  "series"]
+
+    booked = None
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            if self.instance.pk is None:
+                self.booked = self._book(data)
+            elif {"bay", "start", "end"} & set(self.changed_data):
+                services.booking_reschedule(booking=self.instance, bay=data["bay"],
+                                            start=data["start"], end=data["end"])
+        except errors.BookingError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+        return data
+
+    @staticmethod
+    def _book(data) -> Booking:
+        vehicle = data.get("vehicle")
+        declared = vehicle is None
+        return services.booking_create(
+            bay=data["bay"], organisation=data["organisation"], start=data["start"],
+            end=data["end"], vehicle=vehicle,
+            vehicle_length_m=data.get("vehicle_length_m") if declared else None,
+            vehicle_mass_kg=data.get("vehicle_mass_kg") if declared else None,
+            zero_emission=data.get("zero_emission") if declared else None,
+            channel=data.get("channel") or Booking.Channel.PORTAL,
+            booked_by=data.get("booked_by"), note=data.get("note", ""))
+
+
 @admin.register(Booking)
 class BookingAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     list_display = [
@@ -63,6 +104,15 @@ class BookingAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
         "checked_out_at",
     ]
     raw_id_fields = ["vehicle", "booked_by"]
+    form = BookingAdminForm
+
+    def save_model(self, request, obj, form, change):
+        if form.booked is not None:
+            # booking_create stored it already, with its reference; keep what it stored
+            obj.pk, obj.reference = form.booked.pk, form.booked.reference
+            obj._state.adding = False
+            return
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(BookingRequest)
@@ -123,7 +173,17 @@ class AllocationRunAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Quota)
-class QuotaAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+class QuotaAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     list_display = ["organisation", "zone", "max_minutes_per_day"]
     list_filter = ["zone"]
     search_fields = ["organisation__name", "zone__name"]
+
+
+@admin.register(BookingSeries)
+class BookingSeriesAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
+    list_display = ["__str__", "organisation", "bay", "first_day", "until"]
+    list_filter = ["bay__zone"]
+    search_fields = ["organisation__name", "bay__code"]
+    list_select_related = ["organisation", "bay"]
+    raw_id_fields = ["vehicle", "created_by"]
+    readonly_fields = ["not_booked", "created_at"]

@@ -610,8 +610,9 @@ class _Checker:
         end = localtime.instant_at(self.day, minute + request.duration_minutes)
         # The request stored the register's length when it was submitted.
         facts = vehicle_facts(vehicle=request.vehicle, length_m=request.vehicle_length_m,
-                              zero_emission=request.zero_emission)
-        check_rules(bay=bay, start=start, end=end, weight_kg=facts.mass_kg, now=self.now)
+                              zero_emission=request.zero_emission,
+                              mass_kg=request.vehicle_mass_kg)
+        check_rules(bay=bay, start=start, end=end, facts=facts, now=self.now)
         length_cm = to_cm(request.vehicle_length_m)
         plate = facts.vehicle.plate if facts.vehicle else ""
         # As booking_create does: the register and exemptions judge a known plate.
@@ -626,6 +627,7 @@ class _Checker:
         booking = Booking(
             bay=bay, organisation=request.organisation, vehicle=request.vehicle,
             plate=plate, start=start, end=end, vehicle_length_m=request.vehicle_length_m,
+            vehicle_mass_kg=facts.mass_kg,
             zero_emission=clean, channel=Booking.Channel.OPTIMISER,
             booked_by=request.submitted_by, note=request.reference,
         )

@@ -73,6 +73,15 @@ class VehicleTooHeavy(BookingError):
     default_message = _("The vehicle is too heavy for this zone.")
 
 
+class VehicleMassRequired(BookingError):
+    """A vehicle without a plate is judged by what the booker declares: where the zone or bay
+    limits mass, that includes its maximum mass."""
+
+    code = "vehicle_mass_required"
+    default_message = _("Give the vehicle's maximum mass: this zone limits the mass of "
+                        "vehicles.")
+
+
 class BayInactive(BookingError):
     code = "bay_inactive"
     default_message = _("This bay is not in use.")

@@ -107,6 +107,9 @@ class Booking(models.Model):
     )
     plate = models.CharField(_("licence plate"), max_length=8, blank=True)
     vehicle_length_m = models.DecimalField(_("vehicle length (m)"), max_digits=4, decimal_places=2)
+    vehicle_mass_kg = models.PositiveIntegerField(
+        _("vehicle maximum mass (kg)"), null=True, blank=True,
+        help_text=_("The register's for a plate it lists, else as declared."))
     zero_emission = models.BooleanField(_("zero-emission"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
@@ -190,6 +193,7 @@ class Quota(models.Model):
     zone = models.ForeignKey("places.Zone", on_delete=models.CASCADE, related_name="quotas")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="quotas")
     max_minutes_per_day = models.PositiveIntegerField(_("most minutes a day"))
+    history = audit_history()
 
     class Meta:
         verbose_name = _("quota")
@@ -269,6 +273,9 @@ class BookingRequest(models.Model):
         Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="booking_requests"
     )
     vehicle_length_m = models.DecimalField(_("vehicle length (m)"), max_digits=4, decimal_places=2)
+    vehicle_mass_kg = models.PositiveIntegerField(
+        _("vehicle maximum mass (kg)"), null=True, blank=True,
+        help_text=_("The register's for a plate it lists, else as declared."))
     zero_emission = models.BooleanField(_("zero-emission"))
     day = models.DateField(_("day"))
     earliest_start = models.DateTimeField(_("earliest start"))
@@ -339,6 +346,9 @@ class BookingSeries(models.Model):
         Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="booking_series"
     )
     vehicle_length_m = models.DecimalField(_("vehicle length (m)"), max_digits=4, decimal_places=2)
+    vehicle_mass_kg = models.PositiveIntegerField(
+        _("vehicle maximum mass (kg)"), null=True, blank=True,
+        help_text=_("The register's for a plate it lists, else as declared."))
     zero_emission = models.BooleanField(_("zero-emission"))
     weekdays = models.JSONField(_("weekdays"), default=list)
     start_time = models.TimeField(_("start time"))
@@ -355,6 +365,7 @@ class BookingSeries(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = audit_history()
 
     class Meta:
         ordering = ["-created_at"]
@@ -398,6 +409,9 @@ class WaitlistEntry(models.Model):
         Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     vehicle_length_m = models.DecimalField(_("vehicle length (m)"), max_digits=4, decimal_places=2)
+    vehicle_mass_kg = models.PositiveIntegerField(
+        _("vehicle maximum mass (kg)"), null=True, blank=True,
+        help_text=_("The register's for a plate it lists, else as declared."))
     zero_emission = models.BooleanField(_("zero-emission"))
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))

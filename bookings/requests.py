@@ -15,7 +15,7 @@ from places.models import LoadingBay, Zone
 from . import errors
 from .models import Booking, BookingRequest
 from .selectors import bay_limits, to_cm
-from .services import check_own_vehicle, new_reference
+from .services import check_own_vehicle, check_vehicle_mass, new_reference
 from .vehicle_facts import vehicle_facts
 
 MAX_WEIGHT = 3
@@ -70,6 +70,7 @@ def request_submit(
     preferred_start: dt.datetime | None = None,
     vehicle=None,
     vehicle_length_m: Decimal | float | None = None,
+    vehicle_mass_kg: int | None = None,
     zero_emission: bool | None = None,
     weight: int = 1,
     channel: str = Booking.Channel.API,
@@ -84,7 +85,11 @@ def request_submit(
     day = earliest_start.date()
     now = now or localtime.now()
     check_own_vehicle(vehicle=vehicle, organisation=organisation)
-    length, clean = _vehicle(vehicle, vehicle_length_m, zero_emission)
+    facts = vehicle_facts(vehicle=vehicle, length_m=vehicle_length_m, mass_kg=vehicle_mass_kg,
+                          zero_emission=zero_emission, error=errors.RequestError)
+    # the register's length for a plate it lists, kept for the allocation to plan with
+    length, clean = facts.length_m, facts.declared_zero_emission
+    check_vehicle_mass(zone=zone, facts=facts)
     _check_window(zone, day, earliest_start, latest_end, preferred_start, duration_minutes)
     if now >= cutoff_instant(zone, day):
         raise errors.AfterCutoff()
@@ -92,13 +97,12 @@ def request_submit(
         raise errors.TooFarAhead()
     if not 1 <= weight <= MAX_WEIGHT:
         raise errors.RequestError(reason="weight_out_of_range")
-    usable = [
-        b
-        for b in bays
-        if b.zone_id == zone.pk and b.is_active and to_cm(length) <= bay_limits(b).max_vehicle_cm
-    ]
+    usable = [b for b in bays if b.zone_id == zone.pk and b.is_active]
     if not usable or len(usable) != len(bays):
         raise errors.NoAcceptedBays()
+    if any(to_cm(length) > bay_limits(b).max_vehicle_cm for b in usable):
+        # the same refusal as an instant booking at that bay (BayDay.refusal)
+        raise errors.VehicleTooLong()
     with transaction.atomic():
         request = BookingRequest.objects.create(
             reference="R" + new_reference()[1:],
@@ -106,6 +110,7 @@ def request_submit(
             organisation=organisation,
             vehicle=vehicle,
             vehicle_length_m=length,
+            vehicle_mass_kg=facts.mass_kg,
             zero_emission=clean,
             day=day,
             earliest_start=earliest_start,
@@ -127,13 +132,6 @@ def _local(value: dt.datetime) -> dt.datetime:
         return localtime.check_aware(value)
     except localtime.LocalTimeError as exc:
         raise errors.InvalidLocalTime(exc.message, reason=exc.code) from exc
-
-
-def _vehicle(vehicle, vehicle_length_m, zero_emission):
-    """The length to plan with (the register's, for a plate it lists) and the declaration."""
-    facts = vehicle_facts(vehicle=vehicle, length_m=vehicle_length_m,
-                          zero_emission=zero_emission, error=errors.RequestError)
-    return facts.length_m, facts.declared_zero_emission
 
 
 def _check_window(zone, day, earliest, latest, preferred, duration_minutes):

@@ -34,7 +34,18 @@ def new_reference() -> str:
     return "V" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
 
 
-def check_rules(*, bay: LoadingBay, start, end, weight_kg: int | None, now) -> None:
+def check_vehicle_mass(*, zone, facts: VehicleFacts) -> None:
+    """The zone's heaviest vehicle: the register's mass for a plate, else the declared mass,
+    which a vehicle without a plate must give (every zone limits mass)."""
+    if facts.mass_kg is None:
+        if facts.declared:
+            raise errors.VehicleMassRequired()
+        return
+    if facts.mass_kg > zone.max_vehicle_weight_kg:
+        raise errors.VehicleTooHeavy()
+
+
+def check_rules(*, bay: LoadingBay, start, end, facts: VehicleFacts, now) -> None:
     """The zone's rules that do not depend on other bookings."""
     if end <= start:
         raise errors.EndBeforeStart()
@@ -52,8 +63,7 @@ def check_rules(*, bay: LoadingBay, start, end, weight_kg: int | None, now) -> N
         raise errors.TooFarAhead()
     if localtime.elapsed(start, end) > dt.timedelta(minutes=zone.max_stay_minutes):
         raise errors.StayTooLong()
-    if weight_kg is not None and weight_kg > zone.max_vehicle_weight_kg:
-        raise errors.VehicleTooHeavy()
+    check_vehicle_mass(zone=zone, facts=facts)
 
 
 def _check_local_times(start, end):
@@ -119,6 +129,7 @@ def booking_create(
     end: dt.datetime,
     vehicle: Vehicle | None = None,
     vehicle_length_m: Decimal | float | None = None,
+    vehicle_mass_kg: int | None = None,
     zero_emission: bool | None = None,
     channel: str = Booking.Channel.PORTAL,
     booked_by=None,
@@ -128,12 +139,12 @@ def booking_create(
     """Book kerb time at a bay, or raise the BookingError that says why not.
 
     Give a vehicle, or (for a supplier's vehicle the shop does not know) its
-    length and whether it is zero-emission.
+    length, maximum mass and whether it is zero-emission.
     """
     start, end = _check_local_times(start, end)
     check_own_vehicle(vehicle=vehicle, organisation=organisation)
     facts = vehicle_facts(vehicle=vehicle, length_m=vehicle_length_m,
-                          zero_emission=zero_emission)
+                          zero_emission=zero_emission, mass_kg=vehicle_mass_kg)
     now = now or localtime.now()
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
@@ -150,7 +161,7 @@ def _book(*, bay_id, start, end, facts: VehicleFacts, now, **fields) -> Booking:
     with transaction.atomic():
         locked_at = time.monotonic()
         bay = _lock_bay(bay_id)
-        check_rules(bay=bay, start=start, end=end, weight_kg=facts.mass_kg, now=now)
+        check_rules(bay=bay, start=start, end=end, facts=facts, now=now)
         clean = booking_zero_emission(bay=bay, start=start, end=end, facts=facts)
         # the rules version read with the lock is as current as reading it again
         _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(facts.length_m),
@@ -160,7 +171,8 @@ def _book(*, bay_id, start, end, facts: VehicleFacts, now, **fields) -> Booking:
                     end=end)
         return booking_events.booking_confirmed(_insert_booking(
             bay=bay, vehicle=facts.vehicle, start=start, end=end,
-            vehicle_length_m=facts.length_m, zero_emission=clean, **fields,
+            vehicle_length_m=facts.length_m, vehicle_mass_kg=facts.mass_kg, zero_emission=clean,
+            **fields,
         ))
 
 
@@ -230,8 +242,9 @@ def booking_reschedule(
             guard(current)
         bay = next(b for b in locked if b.pk == target_bay_id)
         facts = vehicle_facts(vehicle=current.vehicle, length_m=current.vehicle_length_m,
-                              zero_emission=current.zero_emission)
-        check_rules(bay=bay, start=start, end=end, weight_kg=facts.mass_kg, now=now)
+                              zero_emission=current.zero_emission,
+                              mass_kg=current.vehicle_mass_kg)
+        check_rules(bay=bay, start=start, end=end, facts=facts, now=now)
         _check_fits(
             bay=bay,
             start=start,

@@ -4,7 +4,10 @@ The national vehicle register (RDW) outranks what a booker says: for a plate it
 lists, its length and maximum permitted mass replace the figures the
 organisation typed for its vehicle, so a 40 t truck entered as a 3.5 t van is
 judged as the truck it is. A vehicle without a plate (a supplier's van the shop
-does not know) is judged by what the booker declares.
+does not know) is judged by what the booker declares: its length, its maximum
+mass and whether it is zero-emission. A declared vehicle whose mass is not given
+has mass_kg None, and every zone limits mass, so the booking rules refuse it
+(`check_vehicle_mass`).
 """
 
 from __future__ import annotations
@@ -36,11 +39,19 @@ class VehicleFacts:
         return Decimal(self.registered.length_cm) / 100
 
 
-def vehicle_facts(*, vehicle: Vehicle | None = None, length_m=None, zero_emission=None,
-                  error=errors.BookingError) -> VehicleFacts:
-    """The facts of a registered vehicle (the register's over its own), or of a declared one.
+    @property
+    def declared(self) -> bool:
+        """Told by the booker (no plate), not known from a vehicle."""
+        return self.vehicle is None
 
-    Raises `error` with reason vehicle_required when neither is given whole.
+
+def vehicle_facts(*, vehicle: Vehicle | None = None, length_m=None, zero_emission=None,
+                  mass_kg=None, error=errors.BookingError) -> VehicleFacts:
+    """The facts of a registered vehicle (the register's over its own, and over anything
+    declared with it), or of a declared one.
+
+    Raises `error` with reason vehicle_required when neither is given whole. A declared
+    mass may be missing here: whether it is needed is the booking rules' to say.
     """
     if vehicle is not None:
         return _registered_vehicle_facts(vehicle)
@@ -49,7 +60,10 @@ def vehicle_facts(*, vehicle: Vehicle | None = None, length_m=None, zero_emissio
     length = Decimal(str(length_m))
     if length <= 0:
         raise errors.VehicleTooLong()
-    return VehicleFacts(vehicle=None, plate="", category="", length_m=length, mass_kg=None,
+    mass = int(mass_kg) if mass_kg is not None else None
+    if mass is not None and mass <= 0:
+        raise errors.VehicleMassRequired()
+    return VehicleFacts(vehicle=None, plate="", category="", length_m=length, mass_kg=mass,
                         declared_zero_emission=bool(zero_emission), registered=None)
 
 

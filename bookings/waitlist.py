@@ -52,6 +52,7 @@ def waitlist_join(
     end: dt.datetime,
     vehicle=None,
     vehicle_length_m: Decimal | float | None = None,
+    vehicle_mass_kg: int | None = None,
     zero_emission: bool | None = None,
     now: dt.datetime | None = None,
 ) -> WaitlistEntry:
@@ -60,12 +61,13 @@ def waitlist_join(
 
     start, end = _check_local_times(start, end)
     check_own_vehicle(vehicle=vehicle, organisation=organisation)
-    facts = vehicle_facts(vehicle=vehicle, length_m=vehicle_length_m, zero_emission=zero_emission)
-    length_m, clean, weight = facts.length_m, facts.declared_zero_emission, facts.mass_kg
+    facts = vehicle_facts(vehicle=vehicle, length_m=vehicle_length_m, zero_emission=zero_emission,
+                          mass_kg=vehicle_mass_kg)
+    length_m, clean = facts.length_m, facts.declared_zero_emission
     now = now or localtime.now()
     with transaction.atomic():
         bay = _lock_bay(bay.pk)
-        check_rules(bay=bay, start=start, end=end, weight_kg=weight, now=now)
+        check_rules(bay=bay, start=start, end=end, facts=facts, now=now)
         refusal = _refusal(bay, start, end, to_cm(length_m), clean)
         if refusal is None:
             raise RoomAvailable()
@@ -73,7 +75,8 @@ def waitlist_join(
             raise refusal  # closed, outside the window, too long: a cancellation cannot help
         return WaitlistEntry.objects.create(
             organisation=organisation, bay=bay, vehicle=vehicle, vehicle_length_m=length_m,
-            zero_emission=clean, start=start, end=end,
+            vehicle_mass_kg=None if vehicle else facts.mass_kg, zero_emission=clean,
+            start=start, end=end,
         )
 
 
@@ -209,6 +212,7 @@ def waitlist_accept(*, entry: WaitlistEntry, booked_by=None,
             bay=current.bay, organisation=current.organisation, start=current.start,
             end=current.end, vehicle=current.vehicle,
             vehicle_length_m=None if current.vehicle else current.vehicle_length_m,
+            vehicle_mass_kg=None if current.vehicle else current.vehicle_mass_kg,
             zero_emission=None if current.vehicle else current.zero_emission,
             channel=Booking.Channel.API, booked_by=booked_by, now=now,
         )

@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from bookings.errors import BookingError
 from console.admin_scoping import MunicipalityScopedAdmin
@@ -51,6 +52,14 @@ class PickupRequestAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
 class HubShareInline(admin.TabularInline):
     model = HubShare
     extra = 0
+
+
+@admin.register(HubShare)
+class HubShareAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
+    """The shares on their own, so that each has its history (the hub's inline has none)."""
+
+    list_display = ["hub", "municipality", "dock_share_percent"]
+    list_filter = ["hub", "municipality"]
 
 
 class HubOpeningHoursInline(admin.TabularInline):

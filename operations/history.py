@@ -47,6 +47,19 @@ class AuditHistory(HistoricalRecords):
         if sender is self.cls:
             _records_by_model[sender] = self
 
+    def get_change_reason_for_object(self, instance, history_type, using):
+        """The reason given, else the API key that made the change: an API call has no
+        user, and the key is who acted."""
+        return super().get_change_reason_for_object(instance, history_type, using) or (
+            _acting_api_key(self.context))
+
+
+def _acting_api_key(context) -> str | None:
+    """'API key <prefix>' while an API call authenticated by a key is answered, else None."""
+    request = getattr(context, "request", None)
+    prefix = getattr(getattr(request, "auth", None), "prefix", None)
+    return f"API key {prefix}" if prefix else None
+
 
 def audit_history(**options) -> AuditHistory:
     """HistoricalRecords(**options), its manager class built once."""

@@ -27,7 +27,7 @@ class OrganisationAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(MunicipalityScopedAdmin, admin.ModelAdmin):
+class MembershipAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation__kind"]
     search_fields = ["user__username", "user__email", "organisation__name"]

@@ -83,6 +83,7 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PLANNER)
+    history = audit_history()
 
     class Meta:
         verbose_name = _("membership")

@@ -391,6 +391,7 @@ def _bookings(zone: Zone, organisations, today: dt.date) -> int:
                 organisation=org,
                 vehicle=vehicle,
                 vehicle_length_m=None if vehicle else Decimal("5.5"),
+                vehicle_mass_kg=None if vehicle else 3500,
                 zero_emission=None if vehicle else clean,
                 start=start,
                 end=localtime.later(start, duration),

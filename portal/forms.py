@@ -48,6 +48,8 @@ ERROR_FIELDS = {
     errors.TooLate.code: "day",
     errors.StayTooLong.code: "duration",
     errors.VehicleTooLong.code: "vehicle_length_m",
+    errors.VehicleTooHeavy.code: "vehicle_mass_kg",
+    errors.VehicleMassRequired.code: "vehicle_mass_kg",
     errors.VehicleBusy.code: "vehicle",
     errors.UnknownVehicle.code: "vehicle",
     errors.InvalidLocalTime.code: "start_time",
@@ -95,6 +97,13 @@ class VehicleFields(forms.Form):
         required=False,
         initial=Decimal("6"),
     )
+    vehicle_mass_kg = forms.IntegerField(
+        label=_("Vehicle maximum mass (kg)"),
+        min_value=1,
+        max_value=60000,
+        required=False,
+        help_text=_("For another vehicle: zones limit the mass of vehicles."),
+    )
     zero_emission = forms.BooleanField(label=_("Zero-emission vehicle"), required=False)
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
@@ -116,6 +125,7 @@ class VehicleFields(forms.Form):
             return {"vehicle": data["vehicle"]}
         return {
             "vehicle_length_m": data["vehicle_length_m"],
+            "vehicle_mass_kg": data.get("vehicle_mass_kg"),
             "zero_emission": data["zero_emission"],
         }
 
@@ -140,7 +150,8 @@ class GridForm(VehicleFields):
         help_text=_("We suggest other bays and times when it is full."),
     )
 
-    field_order = ["day", "vehicle", "vehicle_length_m", "zero_emission", "duration", "wanted"]
+    field_order = ["day", "vehicle", "vehicle_length_m", "vehicle_mass_kg", "zero_emission",
+                   "duration", "wanted"]
 
 
 class BookForm(GridForm):
@@ -233,6 +244,7 @@ class SeriesForm(VehicleFields):
         "until",
         "vehicle",
         "vehicle_length_m",
+        "vehicle_mass_kg",
         "zero_emission",
     ]
 
@@ -280,6 +292,7 @@ class RequestForm(VehicleFields):
         "bays",
         "vehicle",
         "vehicle_length_m",
+        "vehicle_mass_kg",
         "zero_emission",
     ]
 

@@ -1,12 +1,13 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(SimpleHistoryAdmin):
     list_display = ["url", "organisation", "status", "consecutive_failures", "created_at"]
     list_filter = ["status"]
     search_fields = ["url", "organisation__name"]

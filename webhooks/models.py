@@ -7,6 +7,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from operations.history import audit_history
 from organisations.models import Organisation
 
 
@@ -55,6 +56,8 @@ class WebhookEndpoint(models.Model):
     consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # the signing secret never enters the audit trail
+    history = audit_history(excluded_fields=["secret"])
 
     class Meta:
         ordering = ["organisation__name", "pk"]

@@ -51,12 +51,18 @@ class CachedBayField(serializers.PrimaryKeyRelatedField):
 
 
 class VehicleChoiceMixin(serializers.Serializer):
-    """Name one of your vehicles, or give a length and whether it is zero-emission."""
+    """Name one of your vehicles, or give a length, a maximum mass and whether it is
+    zero-emission."""
 
     vehicle = OwnVehicleField(required=False, allow_null=True)
     vehicle_length_m = serializers.DecimalField(
         max_digits=4, decimal_places=2, min_value=Decimal("0.5"), max_value=Decimal("25"),
         required=False)
+    vehicle_mass_kg = serializers.IntegerField(
+        min_value=1, max_value=60000, required=False, allow_null=True,
+        help_text=_("Maximum mass of a vehicle given without `vehicle`; needed where the zone "
+                    "limits mass (`vehicle_mass_required`). With `vehicle` the register's "
+                    "mass counts."))
     zero_emission = serializers.BooleanField(required=False)
 
     def validate(self, attrs):
@@ -75,6 +81,10 @@ class VehicleChoiceMixin(serializers.Serializer):
             return {"vehicle_length_m": vehicle.length_m, "zero_emission": vehicle.zero_emission}
         return {"vehicle_length_m": attrs["vehicle_length_m"],
                 "zero_emission": attrs["zero_emission"]}
+
+    def declared_vehicle(self, attrs) -> dict:
+        """What a booking without a vehicle is judged by: length, mass, zero-emission."""
+        return {**self.vehicle_facts(attrs), "vehicle_mass_kg": attrs.get("vehicle_mass_kg")}
 
 
 class AlternativeSerializer(serializers.Serializer):
@@ -113,8 +123,8 @@ class BookingSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Booking
         fields = ["reference", "bay", "bay_code", "vehicle", "plate", "vehicle_length_m",
-                  "zero_emission", "start", "end", "status", "channel", "note", "created_at",
-                  "cancelled_at", "checked_in_at", "checked_out_at", "affected",
+                  "vehicle_mass_kg", "zero_emission", "start", "end", "status", "channel", "note",
+                  "created_at", "cancelled_at", "checked_in_at", "checked_out_at", "affected",
                   "affected_reason", "affected_at", "alternatives"]
         read_only_fields = fields
 
@@ -210,8 +220,8 @@ class BookingRequestSerializer(serializers.ModelSerializer):
         model = BookingRequest
         fields = ["reference", "zone", "day", "earliest_start", "latest_end", "preferred_start",
                   "duration_minutes", "weight", "bays", "vehicle", "vehicle_length_m",
-                  "zero_emission", "status", "booking", "refusal_reason", "alternatives",
-                  "created_at"]
+                  "vehicle_mass_kg", "zero_emission", "status", "booking", "refusal_reason",
+                  "alternatives", "created_at"]
         read_only_fields = fields
 
 
@@ -249,7 +259,8 @@ class WaitlistEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WaitlistEntry
-        fields = ["id", "bay", "vehicle", "vehicle_length_m", "zero_emission", "start", "end",
+        fields = ["id", "bay", "vehicle", "vehicle_length_m", "vehicle_mass_kg", "zero_emission",
+                  "start", "end",
                   "status", "offered_at", "offer_expires_at", "booking", "created_at"]
         read_only_fields = fields
 

@@ -65,7 +65,7 @@ class BookingViewSet(OwnedViewSet):
         """Book a bay now (first come, first served); 409 bay_full when there is no room."""
         def book():
             serializer, data = _valid(s.BookingCreateSerializer, request.data, request)
-            facts = {} if data.get("vehicle") else serializer.vehicle_facts(data)
+            facts = {} if data.get("vehicle") else serializer.declared_vehicle(data)
             return services.booking_create(
                 bay=data["bay"], organisation=self.organisation, start=data["start"],
                 end=data["end"], vehicle=data.get("vehicle"), note=data.get("note", ""),
@@ -153,7 +153,7 @@ class BookingRequestViewSet(OwnedViewSet):
         """Submit a request for the zone's next batch allocation (before its cut-off)."""
         def submit():
             serializer, data = _valid(s.BookingRequestCreateSerializer, request.data, request)
-            facts = {} if data.get("vehicle") else serializer.vehicle_facts(data)
+            facts = {} if data.get("vehicle") else serializer.declared_vehicle(data)
             return booking_requests.request_submit(
                 organisation=self.organisation, zone=data["zone"],
                 earliest_start=data["earliest_start"], latest_end=data["latest_end"],
@@ -209,7 +209,7 @@ class WaitlistViewSet(OwnedViewSet):
         """Wait for a full time at a bay; a cancellation offers it to the first in line."""
         def join():
             serializer, data = _valid(s.WaitlistJoinSerializer, request.data, request)
-            facts = {} if data.get("vehicle") else serializer.vehicle_facts(data)
+            facts = {} if data.get("vehicle") else serializer.declared_vehicle(data)
             return waitlist.waitlist_join(organisation=self.organisation, bay=data["bay"],
                                           start=data["start"], end=data["end"],
                                           vehicle=data.get("vehicle"), **facts)

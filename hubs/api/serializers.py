@@ -149,6 +149,10 @@ class ChainInput(serializers.Serializer):
     delivery_vehicle = OwnVehicleField(required=False, allow_null=True)
     delivery_vehicle_length_m = serializers.DecimalField(max_digits=4, decimal_places=2,
                                                          required=False, default=4)
+    delivery_vehicle_mass_kg = serializers.IntegerField(
+        min_value=1, max_value=60000, required=False, allow_null=True,
+        help_text="Maximum mass of a delivery vehicle given without `delivery_vehicle`; needed "
+                  "where the delivery bay's zone limits mass (`vehicle_mass_required`).")
     recipient = RecipientField(required=False, allow_null=True)
     last_mile_operator = OwnOrganisationField(
         required=False, allow_null=True,

@@ -173,6 +173,7 @@ class ChainViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelM
             delivery_start=values["delivery_start"], delivery_end=values["delivery_end"],
             delivery_vehicle=values.get("delivery_vehicle"),
             delivery_vehicle_length_m=values["delivery_vehicle_length_m"],
+            delivery_vehicle_mass_kg=values.get("delivery_vehicle_mass_kg"),
             recipient=values.get("recipient"),
             last_mile_operator=values.get("last_mile_operator"),
             goods_litres=values["goods_litres"],

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from operations.history import audit_history
 from organisations.models import Organisation
 from places import localtime
 from places.models import Weekday
@@ -79,6 +80,7 @@ class HubShare(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("Empty when the municipalities agreed no quotas."),
     )
+    history = audit_history()
 
     class Meta:
         verbose_name = _("hub share")

@@ -56,6 +56,7 @@ def chain_create(
     vehicle_length_m: Decimal | float | None = None,
     delivery_vehicle=None,
     delivery_vehicle_length_m: Decimal | float | None = None,
+    delivery_vehicle_mass_kg: int | None = None,
     recipient=None,
     last_mile_operator=None,
     goods_litres: int = 0,
@@ -86,6 +87,7 @@ def chain_create(
             bay=delivery_bay, organisation=organisation,
             start=delivery_start, end=delivery_end, vehicle=delivery_vehicle,
             vehicle_length_m=None if delivery_vehicle else delivery_vehicle_length_m,
+            vehicle_mass_kg=None if delivery_vehicle else delivery_vehicle_mass_kg,
             zero_emission=None if delivery_vehicle else True,
             channel=channel, booked_by=booked_by, note=f"last mile {inbound.reference}", now=now,
         )

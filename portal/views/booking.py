@@ -23,7 +23,7 @@ from .base import ConfirmedActionView, PortalView, today, when
 
 
 def _grid_initial() -> dict:
-    return {"day": today(), "duration": 30, "vehicle_length_m": "6"}
+    return {"day": today(), "duration": 30, "vehicle_length_m": "6", "vehicle_mass_kg": 3500}
 
 
 class GridView(PortalView):
@@ -305,6 +305,7 @@ class SeriesCreateView(PortalView):
                 "until": today() + dt.timedelta(days=27),
                 "duration": 30,
                 "vehicle_length_m": "6",
+                "vehicle_mass_kg": 3500,
             },
         )
         return self.render("series_form.html", form=form)

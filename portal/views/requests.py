@@ -47,6 +47,7 @@ class RequestsView(PortalView):
                 "latest_end": dt.time(10),
                 "duration": 30,
                 "vehicle_length_m": "6",
+                "vehicle_mass_kg": 3500,
             },
         )
 

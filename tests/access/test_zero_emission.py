@@ -76,6 +76,7 @@ def test_a_plate_the_register_does_not_know_cannot_open_a_zero_emission_only_win
 def test_a_declaration_without_a_plate_cannot_open_a_zero_emission_only_window(bay):
     with pytest.raises(access_errors.ZeroEmissionUnproven):
         booking_create(bay=bay, organisation=OrganisationFactory(), vehicle_length_m=6,
+                       vehicle_mass_kg=3500,
                        zero_emission=True, start=at(FRIDAY, "12:00"), end=at(FRIDAY, "12:30"))
     assert not Booking.objects.exists()
 
@@ -90,7 +91,7 @@ def test_the_api_and_the_portal_refuse_a_plateless_declaration_with_the_same_cod
     from tests.portal.test_pages import book_post
 
     carrier = OrganisationFactory()
-    body = {"bay": bay.pk, "vehicle_length_m": "6", "zero_emission": True,
+    body = {"bay": bay.pk, "vehicle_length_m": "6", "vehicle_mass_kg": 3500, "zero_emission": True,
             "start": at(FRIDAY, "12:00").isoformat(), "end": at(FRIDAY, "12:30").isoformat()}
     response = key_client(carrier).post("/api/v1/bookings/", body, format="json")
     assert response.status_code == 422

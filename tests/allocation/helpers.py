@@ -27,6 +27,7 @@ def a_request(zone, bays, day, *, earliest="08:00", latest="10:00", preferred=No
     request = BookingRequest.objects.create(
         reference="R" + new_reference()[1:], zone=zone, organisation=organisation,
         vehicle=vehicle, vehicle_length_m=vehicle.length_m if vehicle else Decimal(length),
+        vehicle_mass_kg=None if vehicle else 3500,
         zero_emission=vehicle.zero_emission if vehicle else zero_emission, day=day,
         earliest_start=at(day, earliest), latest_end=at(day, latest),
         preferred_start=at(day, preferred or earliest), duration_minutes=duration,

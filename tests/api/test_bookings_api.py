@@ -113,7 +113,8 @@ def test_another_organisations_vehicle_cannot_be_booked(owner, stranger, bay):
 
 def test_a_supplier_vehicle_is_booked_by_length_and_emission(owner, bay):
     # outside a zero-emission-only window, where a declaration is recorded as given
-    body = {"bay": bay.pk, "vehicle_length_m": "5.5", "zero_emission": True,
+    body = {"bay": bay.pk, "vehicle_length_m": "5.5",
+            "vehicle_mass_kg": 3500, "zero_emission": True,
             "start": at(FRIDAY, "10:00").isoformat(), "end": at(FRIDAY, "10:30").isoformat()}
     response = owner.post(BOOKINGS, body, format="json")
     assert response.status_code == 201, response.content

@@ -81,7 +81,8 @@ class Cast:
     def chain(self):
         return chain_create(
             hub=self.hub, organisation=self.carrier, vehicle_length_m=12, delivery_bay=self.bay,
-            delivery_vehicle_length_m=4, inbound_start=at(SATURDAY, "08:00"),
+            delivery_vehicle_length_m=4,
+            delivery_vehicle_mass_kg=3500, inbound_start=at(SATURDAY, "08:00"),
             inbound_end=at(SATURDAY, "08:30"), delivery_start=at(SATURDAY, "09:30"),
             delivery_end=at(SATURDAY, "09:50"))
 
@@ -143,7 +144,8 @@ def _enforcement_no_show(cast):
 
 
 def _chain_create(cast):
-    body = {"hub": cast.hub.pk, "vehicle_length_m": "12", "delivery_bay": cast.bay.pk,
+    body = {"hub": cast.hub.pk, "vehicle_length_m": "12",
+            "delivery_vehicle_mass_kg": 3500, "delivery_bay": cast.bay.pk,
             "delivery_vehicle_length_m": "4", "goods_litres": 600,
             **_times(SATURDAY, "08:00", "08:30", "inbound_start", "inbound_end"),
             **_times(SATURDAY, "09:30", "09:50", "delivery_start", "delivery_end")}

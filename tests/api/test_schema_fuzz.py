@@ -56,6 +56,7 @@ def demo_key(db, wsgi_keeps_the_test_connection):
     booking_create(bay=bay, organisation=carrier, vehicle=van, start=start,
                    end=localtime.later(start, 30))
     booking_create(bay=bay, organisation=carrier, vehicle_length_m=Decimal("4"),
+                   vehicle_mass_kg=3500,
                    zero_emission=True, start=localtime.later(start, 60),
                    end=localtime.later(start, 90))
     _api_key, key = api_key_create(organisation=carrier, name="fuzz")

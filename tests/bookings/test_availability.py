@@ -91,6 +91,7 @@ def test_the_sql_of_occupying_stays_returns_what_the_orm_query_returns():
         booking_create(bay=bay, organisation=vehicle.organisation, vehicle=vehicle,
                        start=at(FRIDAY, start), end=at(FRIDAY, end))
     booking_create(bay=other, organisation=vehicle.organisation, vehicle_length_m=Decimal("4.5"),
+                   vehicle_mass_kg=3500,
                    zero_emission=True, start=at(FRIDAY, "10:00"), end=at(FRIDAY, "10:30"))
     Booking.objects.filter(start=at(FRIDAY, "09:00")).update(status=Booking.Status.CANCELLED)
     window = (at(FRIDAY, "07:15"), at(FRIDAY, "10:01"))

@@ -176,6 +176,7 @@ def test_a_bay_window_overrides_the_zone_windows_on_its_weekday(bay, van):
 def test_a_shop_may_book_for_an_unknown_vehicle_by_length(bay):
     shop = OrganisationFactory(kind="shop")
     booking = booking_create(bay=bay, organisation=shop, vehicle_length_m=Decimal("5.5"),
+                             vehicle_mass_kg=3500,
                              zero_emission=True, start=at(FRIDAY, "10:00"),
                              end=at(FRIDAY, "10:20"))
     assert booking.vehicle is None and booking.zero_emission  # recorded as declared
@@ -235,7 +236,8 @@ def test_the_database_refuses_a_booking_that_ends_before_it_starts(bay, van):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Booking.objects.create(reference="VTEST001", bay=bay, organisation=van.organisation,
-                               vehicle_length_m=6, zero_emission=False, channel="api",
+                               vehicle_length_m=6,
+                               vehicle_mass_kg=3500, zero_emission=False, channel="api",
                                start=at(FRIDAY, "09:00"), end=at(FRIDAY, "08:00"))
 
 

@@ -33,6 +33,7 @@ def race_for(bay, organisation):
         try:
             services.booking_create(
                 bay=bay, organisation=organisation, vehicle_length_m=Decimal("5"),
+                vehicle_mass_kg=3500,
                 zero_emission=True, start=start, end=start + dt.timedelta(minutes=30),
                 channel=Booking.Channel.API,
             )

@@ -27,7 +27,7 @@ def series(bay, organisation, **changes):
     fields = dict(
         organisation=organisation, bay=bay, weekdays=[TUESDAY, FRI], start_time=dt.time(8),
         duration_minutes=30, first_day=FRIDAY, until=FRIDAY + dt.timedelta(days=14),
-        vehicle_length_m=Decimal("6"), zero_emission=False,
+        vehicle_length_m=Decimal("6"), vehicle_mass_kg=3500, zero_emission=False,
     )
     fields.update(changes)
     return booking_series_create(**fields)
@@ -53,7 +53,8 @@ def test_dates_that_cannot_be_booked_are_listed_with_their_reason_not_dropped(ba
                            end_date=market)
     tuesday = FRIDAY + dt.timedelta(days=4)
     booking_create(bay=bay, organisation=OrganisationFactory(), start=at(tuesday, "08:00"),
-                   end=at(tuesday, "08:30"), vehicle_length_m=6, zero_emission=False)
+                   end=at(tuesday, "08:30"), vehicle_length_m=6,
+                   vehicle_mass_kg=3500, zero_emission=False)
     with translation.override("en"):
         result = series(bay, OrganisationFactory())
     missed = {item.day: item.code for item in result.not_booked}

@@ -109,3 +109,63 @@ def test_the_waitlist_refuses_by_the_registers_mass(bay, truck_as_van):
     with pytest.raises(errors.VehicleTooHeavy):
         waitlist_join(organisation=truck_as_van.organisation, bay=bay, vehicle=truck_as_van,
                       start=at(FRIDAY, "08:00"), end=at(FRIDAY, "08:30"))
+
+
+# --- A vehicle without a plate: judged by its declared length and mass ----------------------
+
+def test_a_declaration_carries_its_mass():
+    facts = vehicle_facts(length_m="6", zero_emission=False, mass_kg=7500)
+    assert (facts.length_m, facts.mass_kg, facts.declared) == (Decimal("6"), 7500, True)
+
+
+def test_with_a_plate_the_register_outranks_a_declared_mass(truck_as_van):
+    facts = vehicle_facts(vehicle=truck_as_van, length_m="6", zero_emission=True, mass_kg=3000)
+    assert (facts.length_m, facts.mass_kg, facts.declared) == (Decimal("16.5"), 40000, False)
+
+
+def declared(bay, *, mass_kg, length_m="6", start="08:00", end="08:30"):
+    return booking_create(bay=bay, organisation=VehicleFactory().organisation, start=at(
+        FRIDAY, start), end=at(FRIDAY, end), vehicle_length_m=Decimal(length_m),
+        vehicle_mass_kg=mass_kg, zero_emission=False)
+
+
+@pytest.mark.parametrize("length_m, mass_kg, code", [
+    ("6", None, "vehicle_mass_required"),   # every zone limits mass: it must be declared
+    ("6", 40000, "vehicle_too_heavy"),      # the zone allows 18 t
+    ("16.5", 3500, "vehicle_too_long"),     # the bay allows 10 m
+])
+def test_a_declaration_is_checked_against_the_limits(bay, length_m, mass_kg, code):
+    with pytest.raises(errors.BookingError) as refused:
+        declared(bay, length_m=length_m, mass_kg=mass_kg)
+    assert refused.value.code == code
+    assert not Booking.objects.exists()
+
+
+def test_a_declared_booking_keeps_its_mass_and_is_judged_by_it_when_moved(bay):
+    booking = declared(bay, mass_kg=12000)
+    assert booking.vehicle_mass_kg == 12000
+    lighter_zone_bay = BayFactory(zone__max_vehicle_weight_kg=7500)
+    with pytest.raises(errors.VehicleTooHeavy):
+        booking_reschedule(booking=booking, bay=lighter_zone_bay, start=at(FRIDAY, "09:00"),
+                           end=at(FRIDAY, "09:30"))
+
+
+def test_a_request_without_a_plate_declares_its_mass(bay):
+    with pytest.raises(errors.VehicleMassRequired):
+        request_submit(organisation=VehicleFactory().organisation, zone=bay.zone,
+                       earliest_start=at(SATURDAY, "08:00"), latest_end=at(SATURDAY, "10:00"),
+                       duration_minutes=30, bays=[bay], vehicle_length_m=Decimal("6"),
+                       zero_emission=False)
+
+
+def test_the_api_refuses_a_missing_mass_with_its_code(bay):
+    van = VehicleFactory()
+    client = key_client(van.organisation)
+    body = {"bay": bay.pk, "start": at(FRIDAY, "08:00").isoformat(),
+            "end": at(FRIDAY, "08:30").isoformat(), "vehicle_length_m": "6",
+            "zero_emission": False}
+    response = client.post("/api/v1/bookings/", body, format="json")
+    assert response.status_code == 422
+    assert problem(response)["code"] == "vehicle_mass_required"
+    response = client.post("/api/v1/bookings/", {**body, "vehicle_mass_kg": 7000}, format="json")
+    assert response.status_code == 201 and response.json()["vehicle_mass_kg"] == 7000

@@ -62,6 +62,7 @@ def _shop_things(things, organisation, user, today: dt.date) -> None:
         token=portal_services.new_form_token(), organisation=organisation, user=user, bay=bay,
         weekdays=[day.weekday()], start_time=dt.time(7, 30), duration_minutes=20,
         first_day=day, until=day + dt.timedelta(days=14), vehicle_length_m=Decimal("6"),
+        vehicle_mass_kg=3500,
         zero_emission=True,
     )
     things["series"] = result.series
@@ -72,7 +73,8 @@ def _shop_things(things, organisation, user, today: dt.date) -> None:
         organisation=organisation, zone=bay.zone, bays=[bay], duration_minutes=30,
         earliest_start=localtime.make_local(day, dt.time(8)),
         latest_end=localtime.make_local(day, dt.time(10)),
-        vehicle_length_m=Decimal("6"), zero_emission=True, channel=Booking.Channel.PORTAL,
+        vehicle_length_m=Decimal("6"),
+        vehicle_mass_kg=3500, zero_emission=True, channel=Booking.Channel.PORTAL,
     )
     things["request"] = BookingRequest.objects.filter(organisation=organisation).first()
     things["pickup"] = PickupRequest.objects.filter(organisation=organisation).first()

@@ -87,6 +87,7 @@ def _visits(bays):
         if number % 2:
             booking_check_out(booking=booking, now=start + dt.timedelta(minutes=20))
     unknown = booking_create(bay=bays[0], organisation=carrier, vehicle_length_m=Decimal("6"),
+                             vehicle_mass_kg=3500,
                              zero_emission=True, start=at(FRIDAY, "10:30"),
                              end=at(FRIDAY, "10:50"))
     booking_check_in(booking=unknown, now=at(FRIDAY, "10:31"))

@@ -201,6 +201,7 @@ def test_the_time_filter_leaves_out_zones_not_yet_published(places):
 def test_spaces_split_a_bay_and_show_which_are_free_at_a_time(places):
     bay = places["bay"]
     booking_create(bay=bay, organisation=OrganisationFactory(), vehicle_length_m=Decimal("6"),
+                   vehicle_mass_kg=3500,
                    zero_emission=True, start=at(FRIDAY, "09:00"), end=at(FRIDAY, "09:30"))
     zone_id = ids.curb_zone_id(bay.pk)
     spaces = data("/cds/curbs/spaces", zone=zone_id, time=to_millis(at(FRIDAY, "09:10")))[

@@ -24,6 +24,7 @@ def test_announcing_at_once_from_many_places_notifies_each_booker_once():
     for hour in (8, 9):
         start = dt.datetime.combine(DAY, dt.time(hour), tzinfo=LOCAL)
         booking_create(bay=bay, organisation=OrganisationFactory(), vehicle_length_m=Decimal(5),
+                       vehicle_mass_kg=3500,
                        zero_emission=True, start=start, end=start + dt.timedelta(minutes=30))
     closure = Closure.objects.create(bay=bay, reason="roadworks", start_date=DAY, end_date=DAY)
     def announce(_number):

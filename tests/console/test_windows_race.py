@@ -25,7 +25,8 @@ def test_saving_the_same_windows_at_once_tells_each_booker_once():
     for hour in (8, 9):
         start = dt.datetime.combine(DAY, dt.time(hour), tzinfo=LOCAL)
         booking_create(bay=bay, organisation=OrganisationFactory(), vehicle_length_m=Decimal(5),
-                       zero_emission=True, start=start, end=start + dt.timedelta(minutes=30))
+                       vehicle_mass_kg=3500, zero_emission=True, start=start,
+                       end=start + dt.timedelta(minutes=30))
     afternoon = [WindowSpec(DAY.weekday(), dt.time(13), dt.time(17))]
 
     def save(_number):

@@ -80,6 +80,7 @@ def test_a_chain_is_booked_and_moved_through_the_api(frozen_now):
     created = client.post("/api/v1/hub-chains/", {
         "hub": hub.pk, "inbound_start": at(SATURDAY, "08:00").isoformat(),
         "inbound_end": at(SATURDAY, "08:30").isoformat(), "vehicle_length_m": "12",
+        "delivery_vehicle_mass_kg": 3500,
         "delivery_bay": bay.pk, "delivery_start": at(SATURDAY, "09:30").isoformat(),
         "delivery_end": at(SATURDAY, "09:50").isoformat(), "goods_litres": 600,
     }, format="json")

@@ -70,7 +70,7 @@ def test_a_dock_slot_and_a_chain_past_the_last_bookable_day_are_refused_alike(hu
     dock = api.post("/api/v1/hub-dock-reservations/", inbound, format="json")
     chain = api.post("/api/v1/hub-chains/", {
         "hub": hub.pk, "inbound_start": inbound["start"], "inbound_end": inbound["end"],
-        "vehicle_length_m": "12", "delivery_bay": BayFactory().pk,
+        "vehicle_length_m": "12", "delivery_vehicle_mass_kg": 3500, "delivery_bay": BayFactory().pk,
         "delivery_start": at(TOO_FAR, "09:30").isoformat(),
         "delivery_end": at(TOO_FAR, "09:50").isoformat()}, format="json")
     for response in (dock, chain):

@@ -50,7 +50,7 @@ def test_a_delivery_before_the_goods_are_handled_refuses_the_whole_chain(frozen_
             inbound_start=at(SATURDAY, "08:00"), inbound_end=at(SATURDAY, "08:30"),
             vehicle_length_m=Decimal("12"), delivery_bay=BayFactory(),
             delivery_start=at(SATURDAY, "08:45"), delivery_end=at(SATURDAY, "09:00"),
-            delivery_vehicle_length_m=Decimal("4"),
+            delivery_vehicle_length_m=Decimal("4"), delivery_vehicle_mass_kg=3500,
         )
     assert not DockReservation.objects.exists()
     assert not Booking.objects.exists()
@@ -79,7 +79,7 @@ def test_moving_the_inbound_slot_moves_the_delivery_by_the_same_time(chain):
 def test_when_the_delivery_cannot_move_the_inbound_slot_stays_where_it_was(chain):
     booking_create(bay=chain.delivery.bay, organisation=OrganisationFactory(),
                    start=at(SATURDAY, "10:30"), end=at(SATURDAY, "10:50"),
-                   vehicle_length_m=Decimal("5"), zero_emission=True)
+                   vehicle_length_m=Decimal("5"), vehicle_mass_kg=3500, zero_emission=True)
     with pytest.raises(booking_errors.BayFull):
         chain_move_inbound(chain=chain, start=at(SATURDAY, "09:00"), end=at(SATURDAY, "09:30"))
     chain.refresh_from_db()

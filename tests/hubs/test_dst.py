@@ -66,7 +66,7 @@ def chain(change_day, hub, carrier):
     """A chain booked for the change day: dock 08:00-08:30, delivery 09:30-09:50."""
     return chain_create(
         hub=hub, organisation=carrier, vehicle_length_m=12, delivery_bay=BayFactory(),
-        delivery_vehicle_length_m=4,
+        delivery_vehicle_length_m=4, delivery_vehicle_mass_kg=3500,
         inbound_start=wall(change_day, "08:00"), inbound_end=wall(change_day, "08:30"),
         delivery_start=wall(change_day, "09:30"), delivery_end=wall(change_day, "09:50"),
     )
@@ -91,6 +91,7 @@ def post_with_start(api, endpoint, *, hub, day, start, chain=None):
     if endpoint == "chain":
         return api.post("/api/v1/hub-chains/", {
             "hub": hub.pk, "inbound_start": start, "inbound_end": end, "vehicle_length_m": "12",
+            "delivery_vehicle_mass_kg": 3500,
             "delivery_bay": BayFactory().pk, "delivery_start": after,
             "delivery_end": f"{day}T11:20:00{offset(day)}"}, format="json")
     return api.post(f"/api/v1/hub-chains/{chain.pk}/{endpoint}/", {"start": start, "end": after},

@@ -126,7 +126,8 @@ def test_one_round_delivers_goods_from_the_hub_and_takes_waste_back(frozen_now):
         hub=cv.depot, organisation=cv.organisation, inbound_start=at(SATURDAY, "07:00"),
         inbound_end=at(SATURDAY, "07:30"), vehicle_length_m=Decimal("12"), delivery_bay=bay_a,
         delivery_start=at(SATURDAY, "10:00"), delivery_end=at(SATURDAY, "10:15"),
-        delivery_vehicle_length_m=Decimal("4"), last_mile_operator=cv.organisation,
+        delivery_vehicle_length_m=Decimal("4"),
+        delivery_vehicle_mass_kg=3500, last_mile_operator=cv.organisation,
         goods_litres=600,
     )
     run = run_once(cv.organisation)

@@ -39,6 +39,7 @@ BOOK_WHILE_REDIS_IS_DOWN = textwrap.dedent("""
         start = dt.datetime.combine(day, dt.time(hour), tzinfo=LOCAL)
         with transaction.atomic():
             booking = booking_create(bay=bay, organisation=org, vehicle_length_m=5,
+                                     vehicle_mass_kg=3500,
                                      zero_emission=True, start=start,
                                      end=start + dt.timedelta(minutes=30))
             notify(organisation=org, kind="booking.confirmed", title=booking.reference)
@@ -100,12 +101,13 @@ def test_a_dropped_database_connection_fails_the_booking_cleanly(monkeypatch):
 
     monkeypatch.setattr(services, "_check_vehicle_free", drop_my_connection)
     with pytest.raises(OperationalError):
-        booking_create(bay=bay, organisation=organisation, vehicle_length_m=5,
+        booking_create(bay=bay, organisation=organisation, vehicle_length_m=5, vehicle_mass_kg=3500,
                        zero_emission=True, start=start, end=start + dt.timedelta(minutes=30))
     connection.close()
     with transaction.atomic():
         assert not Booking.objects.filter(bay=bay).exists()
     monkeypatch.undo()
     booking = booking_create(bay=bay, organisation=organisation, vehicle_length_m=5,
+                             vehicle_mass_kg=3500,
                              zero_emission=True, start=start, end=start + dt.timedelta(minutes=30))
     assert booking.pk

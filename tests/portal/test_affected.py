@@ -19,7 +19,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 @pytest.fixture
 def affected(shop, bay, other_bay):
     booking = booking_create(bay=bay, organisation=shop, vehicle_length_m=6,
-                             zero_emission=False, start=at(FRIDAY, "08:00"),
+                             vehicle_mass_kg=3500, zero_emission=False,
+                             start=at(FRIDAY, "08:00"),
                              end=at(FRIDAY, "08:30"))
     closure_save(Closure(bay=bay, reason="market", start_date=FRIDAY, end_date=FRIDAY,
                          start_time=dt.time(7), end_time=dt.time(9)))

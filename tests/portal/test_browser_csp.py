@@ -74,6 +74,7 @@ def test_the_booking_qr_code_is_standard_and_fills_its_box(strict_page, shop_wor
     start = localtime.make_local(tomorrow(), dt.time(8))
     booking = booking_create(bay=bay, organisation=shop, start=start,
                              end=localtime.later(start, 30), vehicle_length_m=Decimal("6"),
+                             vehicle_mass_kg=3500,
                              zero_emission=False)
     page = strict_page
     sign_in(page)

@@ -38,7 +38,8 @@ def token_in(response) -> str:
 
 
 def grid_query(day=FRIDAY, **extra):
-    return {"day": day.isoformat(), "vehicle_length_m": "6", "duration": "30", **extra}
+    return {"day": day.isoformat(), "vehicle_length_m": "6",
+            "vehicle_mass_kg": 3500, "duration": "30", **extra}
 
 
 def book_post(client, bay, hhmm, *, day=FRIDAY, token="t-1", **extra):
@@ -50,7 +51,7 @@ def someone_elses_booking(bay, start, end, organisation=None):
     from tests.factories import OrganisationFactory
 
     return booking_create(bay=bay, organisation=organisation or OrganisationFactory(),
-                          start=start, end=end, vehicle_length_m=Decimal("6"),
+                          start=start, end=end, vehicle_length_m=Decimal("6"), vehicle_mass_kg=3500,
                           zero_emission=False)
 
 
@@ -97,7 +98,8 @@ def test_a_shopkeeper_cannot_touch_another_shops_requests_pickups_series_or_keys
     cancel = f"/portal/pickups/{pickup.pk}/cancel/"
     assert client_stranger.post(cancel, CONFIRMED).status_code == 404
     series = BookingSeries.objects.create(
-        organisation=shop, bay=bay, vehicle_length_m=6, zero_emission=False, weekdays=[4],
+        organisation=shop, bay=bay, vehicle_length_m=6,
+        vehicle_mass_kg=3500, zero_emission=False, weekdays=[4],
         start_time=dt.time(8), duration_minutes=30, first_day=FRIDAY, until=FRIDAY,
     )
     assert client_stranger.get(f"/portal/recurring/{series.pk}/").status_code == 404
@@ -425,7 +427,7 @@ def test_moving_into_a_full_slot_shows_the_reason_on_the_form(client_owner, shop
 def series_form(bay, **changes):
     data = {"bay": bay.pk, "weekdays": ["1", "4"], "start_time": "08:00", "duration": "30",
             "first_day": FRIDAY.isoformat(), "until": (FRIDAY + dt.timedelta(days=14)).isoformat(),
-            "vehicle_length_m": "6", "token": "series-1"}
+            "vehicle_length_m": "6", "vehicle_mass_kg": 3500, "token": "series-1"}
     data.update(changes)
     return data
 
@@ -462,7 +464,7 @@ def test_a_recurring_booking_form_keeps_input_and_shows_field_errors(client_owne
 def request_form(bay, **changes):
     data = {"day": (FRIDAY + dt.timedelta(days=1)).isoformat(), "earliest": "07:00",
             "latest_end": "10:00", "duration": "30", "bays": [bay.pk],
-            "vehicle_length_m": "6", "token": "req-1"}
+            "vehicle_length_m": "6", "vehicle_mass_kg": 3500, "token": "req-1"}
     data.update(changes)
     return data
 

@@ -136,17 +136,20 @@ def make_cast() -> Cast:
     shop = OrganisationFactory(name="Boekhandel", slug="boekhandel", kind=Organisation.Kind.SHOP,
                                latitude=52.158, longitude=4.492)
     shop_booking = booking_create(bay=bay, organisation=shop, vehicle_length_m=Decimal("4"),
+                                  vehicle_mass_kg=3500,
                                   zero_emission=True, start=at(SATURDAY, "09:00"),
                                   end=at(SATURDAY, "09:30"))
     # The bay's second place at 08:00, so that the carrier can only wait for it.
-    booking_create(bay=bay, organisation=shop, vehicle_length_m=Decimal("4"), zero_emission=True,
+    booking_create(bay=bay, organisation=shop, vehicle_length_m=Decimal("4"),
+                   vehicle_mass_kg=3500, zero_emission=True,
                    start=at(SATURDAY, "08:00"), end=at(SATURDAY, "08:30"))
     shop_request = request_submit(
         organisation=shop, zone=zone, earliest_start=at(SATURDAY, "09:00"),
         latest_end=at(SATURDAY, "10:30"), duration_minutes=30, bays=[bay],
-        vehicle_length_m=Decimal("4"), zero_emission=True)
+        vehicle_length_m=Decimal("4"), vehicle_mass_kg=3500, zero_emission=True)
     series = BookingSeries.objects.create(
-        organisation=shop, bay=bay, vehicle_length_m=Decimal("4"), zero_emission=True,
+        organisation=shop, bay=bay, vehicle_length_m=Decimal("4"),
+        vehicle_mass_kg=3500, zero_emission=True,
         weekdays=[5], start_time=dt.time(10), duration_minutes=30, first_day=SATURDAY,
         until=SATURDAY + dt.timedelta(days=14))
     pickup = pickup_request_create(organisation=shop, stream="paper_cardboard", volume_litres=240,

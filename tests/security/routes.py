@@ -144,7 +144,8 @@ def admin_url(key: str, cast) -> str:
             args = [obj.pk if obj else 999999]
             if action == "simple_history":
                 history = getattr(obj, "history", None)
-                args.append(history.first().history_id if history is not None else 999999)
+                version = history.first() if history is not None else None
+                args.append(version.history_id if version is not None else 999999)
             return reverse(key, args=args)
     if name == "app_list":
         return reverse(key, kwargs={"app_label": "bookings"})

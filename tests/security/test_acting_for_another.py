@@ -98,24 +98,25 @@ class NamesNoObjects:
 
 def booking_body(c, **changes):
     return {"bay": c.bay.pk, "start": iso("12:00"), "end": iso("12:30"),
-            "vehicle_length_m": "4", "zero_emission": True, **changes}
+            "vehicle_length_m": "4", "vehicle_mass_kg": 3500, "zero_emission": True, **changes}
 
 
 def request_body(c, **changes):
     return {"zone": c.zone.slug, "earliest_start": iso("12:00"), "latest_end": iso("13:00"),
             "duration_minutes": 30, "bays": [c.bay.pk], "vehicle_length_m": "4",
+            "vehicle_mass_kg": 3500,
             "zero_emission": True, **changes}
 
 
 def waitlist_body(c, **changes):
     # The bay is full at 08:00 (the carrier's booking and the shop's), so waiting is allowed.
     return {"bay": c.bay.pk, "start": iso("08:00"), "end": iso("08:30"),
-            "vehicle_length_m": "4", "zero_emission": True, **changes}
+            "vehicle_length_m": "4", "vehicle_mass_kg": 3500, "zero_emission": True, **changes}
 
 
 def chain_body(c, **changes):
     return {"hub": c.hub.pk, "inbound_start": iso("12:00"), "inbound_end": iso("12:30"),
-            "vehicle_length_m": "12", "delivery_bay": c.bay.pk,
+            "vehicle_length_m": "12", "delivery_vehicle_mass_kg": 3500, "delivery_bay": c.bay.pk,
             "delivery_start": iso("13:30"), "delivery_end": iso("13:50"), **changes}
 
 
@@ -299,7 +300,8 @@ SHARED = {
 }
 # Body fields that carry values, not objects.
 VALUES = {
-    "start", "end", "note", "vehicle_length_m", "zero_emission", "earliest_start", "latest_end",
+    "start", "end", "note", "vehicle_length_m", "vehicle_mass_kg", "delivery_vehicle_mass_kg",
+    "zero_emission", "earliest_start", "latest_end",
     "preferred_start", "duration_minutes", "weight", "address_latitude", "address_longitude",
     "inbound_start", "inbound_end", "delivery_start", "delivery_end",
     "delivery_vehicle_length_m", "goods_litres", "pallets", "start_date", "end_date", "id",
@@ -673,6 +675,7 @@ def test_a_chain_is_booked_on_the_carriers_own_behalf_only(cast, db, frozen_now)
             inbound_end=at(SATURDAY, "09:30"), vehicle_length_m=Decimal("12"),
             delivery_bay=cast.bay, delivery_start=at(SATURDAY, "10:00"),
             delivery_end=at(SATURDAY, "10:20"), delivery_vehicle_length_m=Decimal("4"),
+            delivery_vehicle_mass_kg=3500,
             **parties)
 
     before = snapshot()

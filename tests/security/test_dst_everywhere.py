@@ -138,11 +138,12 @@ def test_a_booking_through_the_portal_lands_at_the_wall_time_of_its_cell(change_
     client.force_login(user)
     eight = SEVEN[change_day] + 60
     grid = client.get("/portal/book/", {"day": change_day.isoformat(), "duration": 30,
-                                        "vehicle_length_m": "6"})
+                                        "vehicle_length_m": "6", "vehicle_mass_kg": 3500})
     assert grid.status_code == 200
     assert f"{bay.pk}@{eight}".encode() in grid.content  # the 08:00 cell
     response = client.post("/portal/book/confirm/", {
         "day": change_day.isoformat(), "duration": 30, "vehicle_length_m": "6",
+        "vehicle_mass_kg": 3500,
         "slot": f"{bay.pk}@{eight}", "token": "dst-once"})
     assert response.status_code == 302, response.content[:2000]
     booking = Booking.objects.get(organisation=shop)
@@ -159,6 +160,7 @@ def test_rescheduling_in_the_portal_to_any_wall_time_never_fails_badly(change_da
     from bookings.services import booking_create
 
     booking = booking_create(bay=bay, organisation=shop, vehicle_length_m=Decimal("4"),
+                             vehicle_mass_kg=3500,
                              zero_emission=True, start=wall(change_day, "09:00"),
                              end=wall(change_day, "09:30"))
     client = APIClient()

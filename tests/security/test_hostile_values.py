@@ -147,7 +147,8 @@ def test_collector_routes_on_a_day_outside_the_calendar_are_a_problem(cast):
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
 def test_the_booking_grid_for_a_day_outside_the_calendar_is_a_form_error(cast, day):
     response = client_of(cast, "shopkeeper").get(
-        "/portal/book/", {"day": day, "duration": "30", "vehicle_length_m": "6"})
+        "/portal/book/", {"day": day, "duration": "30", "vehicle_length_m": "6",
+                          "vehicle_mass_kg": 3500})
     assert response.status_code == 200
     assert response.context["form"].errors["day"] == [
         "Give a day between the years 2000 and 2100."]
@@ -156,7 +157,7 @@ def test_the_booking_grid_for_a_day_outside_the_calendar_is_a_form_error(cast, d
 def test_the_calendar_message_is_in_dutch_for_a_dutch_reader(cast):
     client = client_of(cast, "shopkeeper", "nl")
     response = client.get("/portal/book/", {"day": "9999-12-31", "duration": "30",
-                                            "vehicle_length_m": "6"})
+                                            "vehicle_length_m": "6", "vehicle_mass_kg": 3500})
     assert response.context["form"].errors["day"] == [
         "Kies een dag tussen de jaren 2000 en 2100."]
 
@@ -167,6 +168,7 @@ def test_a_forged_slot_is_a_form_error_and_books_nothing(cast, slot):
     client = client_of(cast, "shopkeeper")
     response = post_writing_nothing(client, "/portal/book/confirm/", {
         "day": SATURDAY.isoformat(), "duration": "30", "vehicle_length_m": "6",
+        "vehicle_mass_kg": 3500,
         "slot": slot.format(bay=cast.bay.pk), "token": "fuzz-token"})
     assert response.status_code == 422
     assert "slot" in response.context["form"].errors
@@ -177,7 +179,7 @@ def test_a_series_in_year_9999_is_a_form_error_and_books_nothing(cast):
     response = post_writing_nothing(client, "/portal/recurring/new/", {
         "token": "fuzz-series", "bay": cast.bay.pk, "weekdays": ["5"], "start_time": "10:00",
         "duration": "30", "first_day": "9999-12-01", "until": "9999-12-31",
-        "vehicle_length_m": "6"})
+        "vehicle_length_m": "6", "vehicle_mass_kg": 3500})
     form = response.context["form"]
     assert "first_day" in form.errors and "until" in form.errors
 
@@ -277,7 +279,7 @@ def test_a_request_for_a_bay_id_of_thirty_digits_is_a_form_error(cast):
     response = post_writing_nothing(client, "/portal/requests/", {
         "token": "fuzz-request", "day": SATURDAY.isoformat(), "earliest": "09:00",
         "latest_end": "11:00", "duration": "30", "bays": [str(cast.bay.pk), str(10**30)],
-        "vehicle_length_m": "6"})
+        "vehicle_length_m": "6", "vehicle_mass_kg": 3500})
     assert response.status_code == 422
     assert response.context["form"].errors["bays"]
 

@@ -140,6 +140,7 @@ def test_the_outbox_row_is_written_with_the_booking_and_not_without_it():
 
     with pytest.raises(BayFull):
         booking_create(bay=bay, organisation=van.organisation, vehicle_length_m=Decimal("4"),
+                       vehicle_mass_kg=3500,
                        zero_emission=False, start=at(FRIDAY, "08:00"),
                        end=at(FRIDAY, "08:30"))
     assert WebhookEvent.objects.count() == 1

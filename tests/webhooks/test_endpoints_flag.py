@@ -67,7 +67,7 @@ def test_an_organisation_cached_with_its_api_key_sees_a_new_endpoint(client):
     response = client.post("/api/v1/bookings/", {
         "bay": bay.pk, "start": start.isoformat(),
         "end": (start + dt.timedelta(minutes=30)).isoformat(),
-        "vehicle_length_m": "7.5", "zero_emission": True,
+        "vehicle_length_m": "7.5", "vehicle_mass_kg": 3500, "zero_emission": True,
     }, content_type="application/json", **auth)
     assert response.status_code == 201, response.content
     assert WebhookEvent.objects.filter(organisation=organisation,
