@@ -21,7 +21,10 @@ from access.regime import (
 D = dt.date
 
 
-def van(klass, admitted=D(2019, 3, 1), **kw):
+VAN_ADMITTED = D(2019, 3, 1)
+
+
+def van(klass, admitted=VAN_ADMITTED, **kw):
     return RegimeVehicle(False, "N1", first_admission=admitted, emission_class=klass, **kw)
 
 
