@@ -4,8 +4,8 @@
 
 Writes both files (vehicles and fuels, in the published column layout) to a
 temporary folder, loads them with the importer into the configured database
-(SQLite by default, DATABASE_URL for PostgreSQL) inside a throw-away test
-database, and prints rows a second, the Python heap's peak (tracemalloc) and the
+(SQLite by default, DATABASE_URL for PostgreSQL) inside a throw-away database
+of its own, and prints rows a second, the Python heap's peak (tracemalloc) and the
 process's peak resident size.
 """
 
@@ -49,6 +49,10 @@ def main() -> None:
             write_exports(v, f, args.vehicles)
         written = time.perf_counter() - started
         size_mb = (vehicles.stat().st_size + fuels.stat().st_size) / 2**20
+        # A database of its own, beside no test run's: a file in the temporary folder.
+        test = connection.settings_dict.setdefault("TEST", {})
+        test["NAME"] = (str(Path(folder, "benchmark.sqlite3")) if connection.vendor == "sqlite"
+                        else f"test_{connection.settings_dict['NAME']}_rdw_benchmark")
         old = setup_databases(verbosity=0, interactive=False)
         try:
             batch = {"batch_size": args.batch_size} if args.batch_size else {}
