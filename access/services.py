@@ -306,6 +306,13 @@ class ZeroEmissionAccess:
         return str(BASIS_LABELS.get(self.basis, "")) if self.basis else ""
 
 
+def _exemption_ends(plate: str, zone: Zone, day: dt.date) -> dt.date:
+    """The day after the last day of the long-term exemptions valid on `day`."""
+    last = max(e.valid_until for e in _exemptions(plate, zone, day)
+               if e.kind == Exemption.Kind.LONG_TERM)
+    return last + dt.timedelta(days=1)
+
+
 def zero_emission_access(
     plate: str, zone: Zone, day: dt.date, *, category: str = "",
     registered: RegisteredVehicle | None = None, lookup_register: bool = True,
@@ -345,7 +352,10 @@ def zero_emission_access(
     if plate:
         status = zero_emission_status(plate, zone, day, registered=registered,
                                       lookup_register=False)
-        if status.reason in (Reason.LONG_TERM_EXEMPTION, Reason.DAY_EXEMPTION_USED):
+        if status.reason == Reason.LONG_TERM_EXEMPTION:
+            return ZeroEmissionAccess(True, Basis.EXEMPTION, rule=status.reason,
+                                      allowed_until=_exemption_ends(plate, zone, day))
+        if status.reason == Reason.DAY_EXEMPTION_USED:
             return ZeroEmissionAccess(True, Basis.EXEMPTION, rule=status.reason)
         if status.reason == Reason.DAY_EXEMPTION:
             return ZeroEmissionAccess(True, Basis.DAY_EXEMPTION_AVAILABLE, rule=status.reason)

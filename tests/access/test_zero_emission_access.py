@@ -117,7 +117,7 @@ def test_exemptions_come_on_top(zone):
     day = D(2026, 3, 27)
     ExemptionFactory(plate="VN404E", municipality=zone.municipality,
                      valid_from=D(2026, 1, 1), valid_until=D(2026, 12, 31))
-    assert decide("VN404E", zone, day)[:2] == (True, Basis.EXEMPTION)
+    assert decide("VN404E", zone, day)[:3] == (True, Basis.EXEMPTION, D(2027, 1, 1))
     day_exemption = ExemptionFactory(plate="VR614B", municipality=zone.municipality,
                                      kind=Exemption.Kind.DAY, days_per_year=1,
                                      valid_from=D(2026, 1, 1), valid_until=D(2026, 12, 31))
