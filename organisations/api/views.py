@@ -1,6 +1,5 @@
 """The caller's own vehicles; another organisation's vehicle answers 404."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -9,7 +8,7 @@ from rest_framework.response import Response
 from api.viewsets import VensterAPIMixin
 from organisations.models import Vehicle
 
-from .serializers import VehicleSerializer
+from .serializers import VehicleReadinessSerializer, VehicleSerializer
 
 
 @extend_schema_view(
@@ -43,7 +42,7 @@ class VehicleViewSet(
         serializer.save(organisation=self.organisation)
 
     @extend_schema(
-        responses=OpenApiTypes.OBJECT, filters=False,
+        responses=VehicleReadinessSerializer(many=True), filters=False,
         description=(
             "For each of your active vehicles and each zero-emission zone with a start date: "
             "`access_ends`, the first day the zone no longer admits the vehicle under the "
