@@ -17,9 +17,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(RegisteredVehicle)
 class RegisteredVehicleAdmin(ReadOnlyAdmin):
-    list_display = ["plate", "vehicle_kind", "brand", "trade_name", "fuel_list", "zero_emission",
-                    "length_cm", "max_mass_kg", "first_admission"]
-    list_filter = ["zero_emission", "vehicle_kind"]
+    list_display = ["plate", "vehicle_kind", "eu_category", "body_type", "brand", "trade_name",
+                    "fuel_list", "zero_emission", "emission_class", "length_cm", "max_mass_kg",
+                    "first_admission"]
+    list_filter = ["zero_emission", "vehicle_kind", "eu_category", "emission_class"]
     search_fields = ["plate", "brand", "trade_name"]
     show_full_result_count = False  # millions of rows: skip the second COUNT(*)
 
@@ -30,7 +31,7 @@ class RegisteredVehicleAdmin(ReadOnlyAdmin):
 
 @admin.register(RegisteredFuel)
 class RegisteredFuelAdmin(ReadOnlyAdmin):
-    list_display = ["plate", "sequence", "fuel", "emission_class"]
+    list_display = ["plate", "sequence", "fuel", "emission_class", "emission_level"]
     list_filter = ["fuel"]
     search_fields = ["plate"]
     show_full_result_count = False

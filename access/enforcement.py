@@ -20,7 +20,14 @@ from places import localtime
 from places.models import Closure, LoadingBay, TimeWindow
 
 from .models import RegisteredVehicle
-from .services import Reason, ZeroEmissionStatus, zero_emission_status
+from .services import (
+    Basis,
+    Reason,
+    ZeroEmissionAccess,
+    ZeroEmissionStatus,
+    zero_emission_access,
+    zero_emission_status,
+)
 
 
 class Verdict:
@@ -31,6 +38,7 @@ class Verdict:
     OUTSIDE_WINDOW = "outside_window"
     BAY_CLOSED = "bay_closed"
     NOT_ZERO_EMISSION = "not_zero_emission"
+    NOT_ADMITTED_TO_ZONE = "not_admitted_to_zone"
     UNKNOWN_BAY = "unknown_bay"
 
 
@@ -42,6 +50,9 @@ MESSAGES = {
     Verdict.OUTSIDE_WINDOW: _("Booked, but the bay is not open for loading now."),
     Verdict.BAY_CLOSED: _("Booked, but the bay is closed now."),
     Verdict.UNKNOWN_BAY: _("No bay with this code in your municipality."),
+    Verdict.NOT_ADMITTED_TO_ZONE: _(
+        "Booked, but the zero-emission zone does not admit this vehicle today."
+    ),
     Verdict.NOT_ZERO_EMISSION: _(
         "Booked, but the window now is for zero-emission vehicles only and this vehicle "
         "is not zero-emission."
@@ -95,6 +106,7 @@ class EnforcementAnswer:
     window: TimeWindow | None = None
     closure: Closure | None = None
     zero_emission: ZeroEmissionStatus | None = None
+    zone_access: ZeroEmissionAccess | None = None
     registered: RegisteredVehicle | None = None
     bookings_today: list[Booking] = field(default_factory=list)
 
@@ -199,6 +211,8 @@ def enforcement_check(
         answer.verdict = Verdict.BAY_CLOSED
     elif answer.window is None:
         answer.verdict = Verdict.OUTSIDE_WINDOW
+    elif not _admitted_on_the_street(answer.zone_access):
+        answer.verdict = Verdict.NOT_ADMITTED_TO_ZONE
     elif answer.window.zero_emission_only and not answer.zero_emission.is_zero_emission:
         answer.verdict = Verdict.NOT_ZERO_EMISSION
     else:
@@ -216,7 +230,20 @@ def _find_bay(code: str, scope: Scope) -> LoadingBay | None:
     return bays.first()
 
 
+def _admitted_on_the_street(access: ZeroEmissionAccess | None) -> bool:
+    """The zone's decision on the street: a day exemption counts only when spent (then its
+    basis is exemption); one merely available does not admit the vehicle."""
+    return access is None or (access.allowed
+                              and access.basis != Basis.DAY_EXEMPTION_AVAILABLE)
+
+
 def _with_zero_emission(answer: EnforcementAnswer, bay: LoadingBay | None, day: dt.date):
+    if bay is not None:
+        category = answer.booking.vehicle.category if (
+            answer.booking is not None and answer.booking.vehicle_id) else ""
+        answer.zone_access = zero_emission_access(answer.plate, bay.zone, day, category=category,
+                                                  registered=answer.registered,
+                                                  lookup_register=False)
     if bay is None:
         registered = answer.registered
         if registered is not None:

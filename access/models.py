@@ -42,8 +42,17 @@ class RegisteredVehicle(models.Model):
     max_mass_kg = models.PositiveIntegerField(_("maximum permitted mass (kg)"), null=True,
                                               blank=True)
     length_cm = models.PositiveIntegerField(_("length (cm)"), null=True, blank=True)
+    eu_category = models.CharField(_("European vehicle category"), max_length=8, blank=True,
+                                   help_text=_("RDW Europese voertuigcategorie, e.g. N1"))
+    body_type = models.CharField(_("body type"), max_length=60, blank=True,
+                                 help_text=_("RDW Inrichting, e.g. opleggertrekker"))
+    wheelchair_places = models.PositiveSmallIntegerField(_("wheelchair places"), null=True,
+                                                         blank=True)
     fuels = models.JSONField(_("fuels"), default=list, blank=True)
     zero_emission = models.BooleanField(_("zero-emission"), default=False)
+    emission_class = models.PositiveSmallIntegerField(
+        _("emission class"), null=True, blank=True,
+        help_text=_("Euro class from the fuel file (Emissieklasse, else Uitlaatemissieniveau)"))
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
 
     class Meta:
@@ -53,6 +62,17 @@ class RegisteredVehicle(models.Model):
 
     def __str__(self):
         return self.plate
+
+    def regime_facts(self):
+        """What the zero-emission regime needs of this vehicle."""
+        from .regime import RegimeVehicle
+
+        return RegimeVehicle(
+            zero_emission=self.zero_emission, eu_category=self.eu_category,
+            vehicle_kind=self.vehicle_kind, body_type=self.body_type,
+            first_admission=self.first_admission, emission_class=self.emission_class,
+            max_mass_kg=self.max_mass_kg, wheelchair_places=self.wheelchair_places,
+        )
 
 
 class RegisteredFuel(models.Model):
@@ -66,6 +86,8 @@ class RegisteredFuel(models.Model):
     sequence = models.PositiveSmallIntegerField(_("fuel number"))
     fuel = models.CharField(_("fuel"), max_length=40)
     emission_class = models.CharField(_("emission class"), max_length=10, blank=True)
+    emission_level = models.CharField(_("exhaust emission level"), max_length=30, blank=True,
+                                      help_text=_("RDW Uitlaatemissieniveau, e.g. EURO 6 AG"))
 
     class Meta:
         ordering = ["plate", "sequence"]

@@ -4,12 +4,17 @@ The real files hold millions of rows, so both are streamed: rows are read one
 at a time, collected into batches of `batch_size` and upserted, and nothing
 else is kept in memory. Loading the same files twice changes nothing.
 
-Files (CSV exports of opendata.rdw.nl, column names as published):
+Files (CSV exports of opendata.rdw.nl, column names as published; the
+reader goes by the header, so column order and extra columns do not matter):
 - Gekentekende voertuigen (m9d7-ebf2): Kenteken, Voertuigsoort, Merk,
-  Handelsbenaming, Datum eerste toelating, Massa rijklaar,
-  Toegestane maximum massa voertuig, Lengte.
+  Handelsbenaming, Inrichting, Toegestane maximum massa voertuig,
+  Massa rijklaar, Datum eerste toelating, Lengte, Europese voertuigcategorie,
+  Aantal rolstoelplaatsen.
 - Gekentekende_voertuigen_brandstof (8ys7-d773): Kenteken,
-  Brandstof volgnummer, Brandstof omschrijving, Emissieklasse.
+  Brandstof volgnummer, Brandstof omschrijving, Emissieklasse,
+  Uitlaatemissieniveau.
+The zero-emission regime needs the category, the body type (opleggertrekker),
+the first admission and the emission class; see regime.py.
 """
 
 from __future__ import annotations
@@ -28,11 +33,44 @@ from django.utils import timezone
 from organisations.plates import normalise_plate
 
 from .models import RegisteredFuel, RegisteredVehicle, is_zero_emission
+from .regime import emission_class
 
 BATCH_SIZE = 2000
 
 VEHICLE_FIELDS = ["vehicle_kind", "brand", "trade_name", "first_admission", "mass_ready_kg",
-                  "max_mass_kg", "length_cm"]
+                  "max_mass_kg", "length_cm", "eu_category", "body_type", "wheelchair_places"]
+
+#: The first columns of the published vehicles export, in their published order.
+VEHICLE_COLUMNS = [
+    "Kenteken", "Voertuigsoort", "Merk", "Handelsbenaming", "Vervaldatum APK",
+    "Datum tenaamstelling", "Bruto BPM", "Inrichting", "Aantal zitplaatsen", "Eerste kleur",
+    "Tweede kleur", "Aantal cilinders", "Cilinderinhoud", "Massa ledig voertuig",
+    "Toegestane maximum massa voertuig", "Massa rijklaar", "Maximum massa trekken ongeremd",
+    "Maximum trekken massa geremd", "Datum eerste toelating",
+    "Datum eerste tenaamstelling in Nederland", "Wacht op keuren", "Catalogusprijs",
+    "WAM verzekerd", "Maximale constructiesnelheid", "Laadvermogen", "Oplegger geremd",
+    "Aanhangwagen autonoom geremd", "Aanhangwagen middenas geremd", "Aantal staanplaatsen",
+    "Aantal deuren", "Aantal wielen", "Afstand hart koppeling tot achterzijde voertuig",
+    "Afstand voorzijde voertuig tot hart koppeling", "Afwijkende maximum snelheid", "Lengte",
+    "Breedte", "Europese voertuigcategorie", "Europese voertuigcategorie toevoeging",
+    "Europese uitvoeringcategorie toevoeging", "Plaats chassisnummer",
+    "Technische max. massa voertuig", "Type", "Type gasinstallatie", "Typegoedkeuringsnummer",
+    "Variant", "Uitvoering", "Volgnummer wijziging EU typegoedkeuring",
+    "Vermogen massarijklaar", "Wielbasis", "Export indicator",
+    "Openstaande terugroepactie indicator", "Vervaldatum tachograaf", "Taxi indicator",
+    "Maximum massa samenstelling", "Aantal rolstoelplaatsen",
+]
+#: The first columns of the published fuel export, in their published order.
+FUEL_COLUMNS = [
+    "Kenteken", "Brandstof volgnummer", "Brandstof omschrijving",
+    "Brandstofverbruik buiten de stad", "Brandstofverbruik gecombineerd",
+    "Brandstofverbruik stad", "CO2 uitstoot gecombineerd", "CO2 uitstoot gewogen",
+    "Geluidsniveau rijdend", "Geluidsniveau stationair", "Emissieklasse",
+    "Milieuklasse EG Goedkeuring (licht)", "Milieuklasse EG Goedkeuring (zwaar)",
+    "Uitstoot deeltjes (licht)", "Uitstoot deeltjes (zwaar)", "Nettomaximumvermogen",
+    "Nominaal continu maximumvermogen", "Roetuitstoot", "Toerental geluidsniveau",
+    "Uitlaatemissieniveau",
+]
 
 
 @dataclass
@@ -97,6 +135,9 @@ def _vehicle(row: dict) -> RegisteredVehicle | None:
         max_mass_kg=_int(row.get("Toegestane maximum massa voertuig")),
         # The register gives length in centimetres; 0 means unknown.
         length_cm=_int(row.get("Lengte")) or None,
+        eu_category=(row.get("Europese voertuigcategorie") or "").strip().upper()[:8],
+        body_type=(row.get("Inrichting") or "").strip()[:60],
+        wheelchair_places=_int(row.get("Aantal rolstoelplaatsen")),
     )
 
 
@@ -107,7 +148,8 @@ def _fuel(row: dict) -> RegisteredFuel | None:
     if not plate or len(plate) > 8 or sequence is None or not fuel:
         return None
     return RegisteredFuel(plate=plate, sequence=sequence, fuel=fuel[:40],
-                          emission_class=(row.get("Emissieklasse") or "").strip()[:10])
+                          emission_class=(row.get("Emissieklasse") or "").strip()[:10],
+                          emission_level=(row.get("Uitlaatemissieniveau") or "").strip()[:30])
 
 
 def import_vehicles(stream, *, batch_size: int = BATCH_SIZE,
@@ -128,7 +170,7 @@ def import_vehicles(stream, *, batch_size: int = BATCH_SIZE,
         with transaction.atomic():  # one commit per batch, not per statement
             _upsert(RegisteredVehicle, vehicles.values(), unique=["plate"],
                     update=VEHICLE_FIELDS + ["imported_at"],
-                    insert_only=["fuels", "zero_emission"])
+                    insert_only=["fuels", "zero_emission", "emission_class"])
         result.vehicles += len(vehicles)
         if progress:
             progress(result.vehicles)
@@ -154,7 +196,7 @@ def import_fuels(stream, *, batch_size: int = BATCH_SIZE,
             fuels[(fuel.plate, fuel.sequence)] = fuel
         with transaction.atomic():  # the fuels and their vehicles' summary change together
             _upsert(RegisteredFuel, fuels.values(), unique=["plate", "sequence"],
-                    update=["fuel", "emission_class"])
+                    update=["fuel", "emission_class", "emission_level"])
             _refresh_vehicles({plate for plate, _ in fuels})
         result.fuels += len(fuels)
         if progress:
@@ -163,18 +205,28 @@ def import_fuels(stream, *, batch_size: int = BATCH_SIZE,
 
 
 def _refresh_vehicles(plates: set[str]) -> None:
-    by_plate = defaultdict(list)
+    """Store each plate's fuels, whether it is zero-emission, and its emission class.
+
+    A hybrid lists a class on its combustion fuel only; the highest class stated wins.
+    """
+    by_plate, classes = defaultdict(list), defaultdict(list)
     stored = RegisteredFuel.objects.filter(plate__in=plates).order_by("plate", "sequence")
-    for plate, fuel in stored.values_list("plate", "fuel"):
+    for plate, fuel, klass, level in stored.values_list("plate", "fuel", "emission_class",
+                                                        "emission_level"):
         by_plate[plate].append(fuel)
+        found = emission_class(klass, level)
+        if found is not None:
+            classes[plate].append(found)
     known = RegisteredVehicle.objects.filter(plate__in=plates).values_list("plate", flat=True)
     fuels_field = RegisteredVehicle._meta.get_field("fuels")
     table = connection.ops.quote_name(RegisteredVehicle._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET fuels = %s, zero_emission = %s WHERE plate = %s",
+            f"UPDATE {table} SET fuels = %s, zero_emission = %s, emission_class = %s "
+            "WHERE plate = %s",
             [(fuels_field.get_db_prep_save(by_plate[plate], connection),
-              is_zero_emission(by_plate[plate]), plate) for plate in known],
+              is_zero_emission(by_plate[plate]), max(classes[plate], default=None), plate)
+             for plate in known],
         )
 
 

@@ -1,13 +1,18 @@
-"""Is this vehicle zero-emission here on this day? The register and exemptions decide.
+"""May this vehicle enter this zone on this day, and is it zero-emission? One decision each.
 
-`zero_emission_status` answers the question; `booking_zero_emission` is what
-the booking service asks when it books or moves a stay, and it consumes a day
-exemption when the stay needs one.
+`zero_emission_access` is the decision of the national zero-emission regime
+(regime.py, rules as data) with the zone's start, its warning period and the
+exemptions on top: every path that books, plans or checks asks it.
+`zero_emission_status` says whether a vehicle counts as zero-emission (register or
+exemption), which a zero-emission-only window asks. `booking_zero_emission` is what
+the booking service asks when it books or moves a stay; it applies both and
+spends a day exemption when the stay needs one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
@@ -22,6 +27,7 @@ from places.models import LoadingBay, Zone
 
 from . import errors
 from .models import DayExemptionUse, Exemption, RegisteredVehicle
+from .regime import NOT_SUBJECT, ZERO_EMISSION, national_regime
 
 
 class Reason:
@@ -184,7 +190,9 @@ def booking_zero_emission(*, bay: LoadingBay, start: dt.datetime, end: dt.dateti
     """Whether a stay counts as zero-emission; called by the booking service under its lock.
 
     `facts` are the booking's VehicleFacts (plate, category, the register's row, the
-    declaration). A plate the register knows is judged by the register and exemptions,
+    declaration). First the zero-emission zone: a vehicle the decision refuses is refused
+    with its code, and one admitted only by a day exemption spends it. Then the window:
+    a plate the register knows is judged by the register and exemptions,
     over what the booker declared. A declaration never opens a zero-emission-only
     window: there a vehicle needs a plate that the register or an exemption clears (a
     cargo bike, which no such rule concerns, needs none); outside one, an unknown plate
@@ -196,6 +204,14 @@ def booking_zero_emission(*, bay: LoadingBay, start: dt.datetime, end: dt.dateti
     if category in NOT_SUBJECT_CATEGORIES:
         return True
     day = start.astimezone(localtime.LOCAL).date()
+    access = zero_emission_access(plate, bay.zone, day, registered=registered,
+                                  lookup_register=False)
+    if not access.allowed:
+        raise errors.zone_refusal(access.code)
+    if access.basis == Basis.DAY_EXEMPTION_AVAILABLE:
+        # The zone admits the vehicle on this day only by a day exemption: spend it.
+        day_exemption_use(plate=plate, zone=bay.zone, day=day)
+        return True
     status = zero_emission_status(plate, bay.zone, day, registered=registered,
                                   lookup_register=False)
     if status.reason in (Reason.REGISTER_ZERO_EMISSION, Reason.LONG_TERM_EXEMPTION,
@@ -222,7 +238,131 @@ def booking_zero_emission(*, bay: LoadingBay, start: dt.datetime, end: dt.dateti
 def counts_as_zero_emission(*, plate: str, category: str, zone: Zone, day: dt.date) -> bool:
     """What booking_zero_emission will answer for a zero-emission-only window, without spending
     anything: for planners (the allocation, availability) that must not offer what the
-    booking service will refuse."""
+    booking service will refuse. A vehicle the zone's regime refuses counts as not clean,
+    so that planners offer it no zero-emission-only time either."""
     if category in NOT_SUBJECT_CATEGORIES:
         return True
-    return bool(zero_emission_status(plate, zone, day).is_zero_emission)
+    plate = normalise_plate(plate)
+    registered = RegisteredVehicle.objects.filter(plate=plate).first() if plate else None
+    if not zero_emission_access(plate, zone, day, registered=registered,
+                                lookup_register=False).allowed:
+        return False
+    return bool(zero_emission_status(plate, zone, day, registered=registered,
+                                     lookup_register=False).is_zero_emission)
+
+
+def may_enter_zone(*, plate: str, category: str, zone: Zone, day: dt.date) -> bool:
+    """Whether a planner may send this vehicle into the zone on `day` (nothing is spent)."""
+    return zero_emission_access(plate, zone, day, category=category).allowed
+
+
+class Basis:
+    """Why the zero-emission decision allows a vehicle."""
+
+    ZERO_EMISSION = "zero_emission"
+    TRANSITIONAL = "transitional"
+    EXEMPTION = "exemption"
+    DAY_EXEMPTION_AVAILABLE = "day_exemption_available"
+    NOT_SUBJECT = "not_subject"
+    ALL = (ZERO_EMISSION, TRANSITIONAL, EXEMPTION, DAY_EXEMPTION_AVAILABLE, NOT_SUBJECT)
+
+
+class Refusal:
+    """Stable refusal codes of the decision besides those the regime's rules carry."""
+
+    NO_PLATE = "no_plate"
+    NOT_REGISTERED = "not_registered"
+    DAY_EXEMPTIONS_USED_UP = "day_exemptions_used_up"
+
+
+BASIS_LABELS = {
+    Basis.ZERO_EMISSION: _("zero-emission"),
+    Basis.TRANSITIONAL: _("transitional access"),
+    Basis.EXEMPTION: _("exemption"),
+    Basis.DAY_EXEMPTION_AVAILABLE: _("day exemption available"),
+    Basis.NOT_SUBJECT: _("not subject to the zone"),
+}
+
+
+@dataclass(frozen=True)
+class ZeroEmissionAccess:
+    """The decision for one plate in one zone on one day.
+
+    `allowed_until` is the first day the vehicle will be refused in this zone (the
+    regime's "until 1 January 2028"), None when no end is known. `code` is the stable
+    refusal code: set when refused, and in the warning period, when a refused vehicle
+    is allowed with `warning` set, the code it will be refused with.
+    """
+
+    allowed: bool
+    basis: str | None
+    allowed_until: dt.date | None = None
+    code: str | None = None
+    warning: bool = False
+    rule: str = ""
+
+    @property
+    def basis_label(self) -> str:
+        return str(BASIS_LABELS.get(self.basis, "")) if self.basis else ""
+
+
+def _exemption_ends(plate: str, zone: Zone, day: dt.date) -> dt.date:
+    """The day after the last day of the long-term exemptions valid on `day`."""
+    last = max(e.valid_until for e in _exemptions(plate, zone, day)
+               if e.kind == Exemption.Kind.LONG_TERM)
+    return last + dt.timedelta(days=1)
+
+
+def zero_emission_access(
+    plate: str, zone: Zone, day: dt.date, *, category: str = "",
+    registered: RegisteredVehicle | None = None, lookup_register: bool = True,
+) -> ZeroEmissionAccess:
+    """The zero-emission decision: may the vehicle with this plate enter `zone` on `day`?
+
+    In order: a vehicle category no rule concerns (cargo bike); the register's facts
+    under the national regime in force on `day` (zero-emission, not subject: passenger
+    cars and national exemptions, or access until a date); the zone's own start date,
+    before which everyone enters; then municipal exemptions (long-term, day) for a
+    vehicle the regime refuses; then the zone's warning period. A plate the register
+    does not know, or no plate at all, is refused once the regime applies: a
+    declaration never clears a zero-emission zone.
+    """
+    if category in NOT_SUBJECT_CATEGORIES:
+        return ZeroEmissionAccess(True, Basis.NOT_SUBJECT)
+    plate = normalise_plate(plate)
+    if registered is None and lookup_register and plate:
+        registered = RegisteredVehicle.objects.filter(plate=plate).first()
+    start = zone.zero_emission_from if zone.zero_emission_zone else None
+    if registered is not None:
+        standing = national_regime().standing(registered.regime_facts(), day)
+        if standing.kind == ZERO_EMISSION:
+            return ZeroEmissionAccess(True, Basis.ZERO_EMISSION)
+        if standing.kind == NOT_SUBJECT:
+            return ZeroEmissionAccess(True, Basis.NOT_SUBJECT, rule=standing.rule)
+        until, code, rule = standing.until, standing.code, standing.rule
+    else:
+        until, rule = dt.date.min, ""
+        code = Refusal.NOT_REGISTERED if plate else Refusal.NO_PLATE
+    if start is None:
+        return ZeroEmissionAccess(True, Basis.NOT_SUBJECT, rule=rule)
+    ends = max(until, start)
+    if day < ends:
+        basis = Basis.TRANSITIONAL if day >= start else Basis.NOT_SUBJECT
+        return ZeroEmissionAccess(True, basis, allowed_until=ends, rule=rule)
+    if plate:
+        status = zero_emission_status(plate, zone, day, registered=registered,
+                                      lookup_register=False)
+        if status.reason == Reason.LONG_TERM_EXEMPTION:
+            return ZeroEmissionAccess(True, Basis.EXEMPTION, rule=status.reason,
+                                      allowed_until=_exemption_ends(plate, zone, day))
+        if status.reason == Reason.DAY_EXEMPTION_USED:
+            return ZeroEmissionAccess(True, Basis.EXEMPTION, rule=status.reason)
+        if status.reason == Reason.DAY_EXEMPTION:
+            return ZeroEmissionAccess(True, Basis.DAY_EXEMPTION_AVAILABLE, rule=status.reason)
+        if status.reason == Reason.DAY_EXEMPTIONS_USED_UP:
+            code = Refusal.DAY_EXEMPTIONS_USED_UP
+    if zone.zero_emission_warning_only(day):
+        return ZeroEmissionAccess(True, Basis.TRANSITIONAL,
+                                  allowed_until=zone.zero_emission_enforced_from, code=code,
+                                  warning=True, rule=rule)
+    return ZeroEmissionAccess(False, None, code=code, rule=rule)

@@ -8,6 +8,7 @@ app_name = "api"
 urlpatterns = [
     path("", include("bookings.api.urls")),
     path("enforcement/", include("access.api.urls")),
+    path("zero-emission/", include("access.api.zero_emission_urls")),
     path("", include("places.api.urls")),
     path("", include("organisations.api.urls")),
     path("", include("webhooks.api.urls")),

@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from access.services import booking_zero_emission, counts_as_zero_emission
+from access.services import booking_zero_emission, counts_as_zero_emission, may_enter_zone
 from notifications.services import in_language_of
 from operations.enqueue import enqueue_on_commit
 from places import localtime
@@ -175,6 +175,8 @@ def build_instance(*, zone: Zone, day: dt.date, now: dt.datetime | None = None) 
     for seq, request in enumerate(requests, start=len(pseudos)):
         entry = _request_dict(request, by_code, day, now, buffer)
         entry["zero_emission"] = clean.judge(request)
+        if not clean.admitted(request):
+            entry["options"] = []  # the zone refuses the vehicle that day: plan it nowhere
         entry["submitted_seq"] = seq
         instance["requests"].append(entry)
         built.requests[entry["id"]] = request
@@ -265,15 +267,27 @@ class _ZeroEmission:
     """
 
     def __init__(self, zone: Zone, day: dt.date):
-        self.zone, self.day, self.known = zone, day, {}
+        self.zone, self.day, self.known, self.entering = zone, day, {}, {}
+
+    @staticmethod
+    def _key(request: BookingRequest) -> tuple[str, str]:
+        vehicle = request.vehicle if request.vehicle_id else None
+        return (vehicle.plate, vehicle.category) if vehicle else ("", "")
 
     def judge(self, request: BookingRequest) -> bool:
-        vehicle = request.vehicle if request.vehicle_id else None
-        key = (vehicle.plate, vehicle.category) if vehicle else ("", "")
+        key = self._key(request)
         if key not in self.known:
             self.known[key] = counts_as_zero_emission(plate=key[0], category=key[1],
                                                       zone=self.zone, day=self.day)
         return self.known[key]
+
+    def admitted(self, request: BookingRequest) -> bool:
+        """Whether the zero-emission decision lets the vehicle into the zone that day."""
+        key = self._key(request)
+        if key not in self.entering:
+            self.entering[key] = may_enter_zone(plate=key[0], category=key[1], zone=self.zone,
+                                                day=self.day)
+        return self.entering[key]
 
 
 def _request_dict(request: BookingRequest, bays_by_pk, day, now, buffer) -> dict:

@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
     "bookings-complete-overdue": {
         "task": "bookings.tasks.complete_overdue_bookings", "schedule": 60.0,
     },
+    # Once a day (the notices are sent once each, so an extra run sends nothing).
+    "access-notify-zero-emission-access-ending": {
+        "task": "access.tasks.notify_zero_emission_access_ending", "schedule": 86400.0,
+    },
 }
 
 # --- Caches ---------------------------------------------------------------------

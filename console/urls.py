@@ -8,6 +8,7 @@ urlpatterns = [
     path("zones/<int:pk>/windows/", views.zone_windows, name="zone_windows"),
     path("bays/<int:pk>/windows/", views.bay_windows, name="bay_windows"),
     path("zones/<int:pk>/what-if/", views.whatif, name="whatif"),
+    path("zones/<int:pk>/zero-emission/", views.zone_zero_emission, name="zone_zero_emission"),
     path("closures/", views.closure_list, name="closure_list"),
     path("closures/new/", views.closure_new, name="closure_new"),
     path("closures/<int:pk>/", views.closure_detail, name="closure_detail"),

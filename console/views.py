@@ -234,6 +234,17 @@ def _historical_in_scope(obj, scope) -> bool:
 
 
 @console_view
+def zone_zero_emission(request, pk):
+    """The zone's zero-emission dates, and how many vehicles that book here lose access on
+    each coming day."""
+    from access.readiness import zone_readiness
+
+    zone = get_object_or_404(scoped(request, Zone), pk=pk)
+    rows = zone_readiness(zone, localtime.now().date())
+    return render(request, "console/zone_zero_emission.html", {"zone": zone, "rows": rows})
+
+
+@console_view
 def whatif(request, pk):
     zone = get_object_or_404(scoped(request, Zone), pk=pk)
     # ?bay=<id> proposes that bay's own windows instead of the zone's.

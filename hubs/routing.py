@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 
+from access.services import may_enter_zone
 from bookings.selectors import bay_days, to_cm
 from places import localtime
 from places.models import LoadingBay
@@ -237,10 +238,21 @@ def _add_vehicle(plan: Plan, cv: CollectorVehicle) -> None:
             shift_start=seconds_at(plan.day, cv.shift_start),
             shift_end=seconds_at(plan.day, cv.shift_end),
             category=SPEED_CATEGORY.get(cv.vehicle.category, "van"),
-            zero_emission=cv.vehicle.zero_emission,
+            zero_emission=_admitted_to_zones(plan, cv.vehicle),
             max_trips=cv.max_trips,
         )
     )
+
+
+def _admitted_to_zones(plan: Plan, vehicle) -> bool:
+    """Whether the vehicle may serve the plan's zero-emission stops: the carrier says it is
+    zero-emission, and the zero-emission decision admits it to every zone of the plan that
+    day (a register that says otherwise keeps it out before the booking would refuse it)."""
+    if not vehicle.zero_emission:
+        return False
+    zones = {bay.zone_id: bay.zone for bay in plan.bays.values()}
+    return all(may_enter_zone(plate=vehicle.plate, category=vehicle.category, zone=zone,
+                              day=plan.day) for zone in zones.values())
 
 
 def _road_matrix(problem: routing.Problem) -> routing.Matrix | None:

@@ -17,6 +17,8 @@ class Notification(models.Model):
         CLOSURE_ANNOUNCED = "closure.announced", _("Closure announced")
         WAITLIST_OFFER = "waitlist.offer", _("Waitlist offer")
         PICKUP_PLANNED = "pickup.planned", _("Pickup planned")
+        ZERO_EMISSION_ACCESS_ENDING = "zero_emission.access_ending", _(
+            "Zero-emission access ending")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="notifications"

@@ -40,8 +40,8 @@ class ZoneWindowInline(MunicipalityScopedAdmin, admin.TabularInline):
 @admin.register(Zone)
 class ZoneAdmin(AnnouncesWindowChanges, MunicipalityScopedAdmin, SimpleHistoryAdmin):
     owner = "zone"
-    list_display = ["name", "municipality", "zero_emission_zone", "max_stay_minutes",
-                    "allocation_cutoff"]
+    list_display = ["name", "municipality", "zero_emission_zone", "zero_emission_from",
+                    "zero_emission_enforced_from", "max_stay_minutes", "allocation_cutoff"]
     list_filter = ["municipality", "zero_emission_zone"]
     search_fields = ["name", "municipality__name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -127,7 +128,9 @@ def load(*, today: dt.date | None = None, log=print) -> None:
         leiden = _leiden_zone(municipalities["leiden"], today)
         for slug, (zone_name, streets) in OTHER_TOWNS.items():
             _town_zone(municipalities[slug], zone_name, streets)
+        _zero_emission_dates(today)
         organisations = _organisations(municipalities)
+        _regime_fleet()
         users = _users(organisations)
     created = _bookings(leiden, organisations, today)
     log(
@@ -139,6 +142,56 @@ def load(*, today: dt.date | None = None, log=print) -> None:
     from hubs.demo import load as load_hubs_demo  # here: hubs.demo imports this module
 
     load_hubs_demo(today=today, log=log)
+
+
+#: Gouda's zone as published (start 1 January 2025, fines from 1 July 2025); Leiden's and
+#: Alphen's are demo dates: the coming 1 January, with six months of warnings.
+PUBLISHED_ZERO_EMISSION_DATES = {"gouda-centrum": (dt.date(2025, 1, 1), dt.date(2025, 7, 1))}
+
+
+def _zero_emission_dates(today: dt.date) -> None:
+    """Give each demo zone its zero-emission start and the end of its warning period."""
+    coming = dt.date(today.year + 1, 1, 1)
+    for zone in Zone.objects.filter(zero_emission_from__isnull=True):
+        start, enforced = PUBLISHED_ZERO_EMISSION_DATES.get(
+            zone.slug, (coming, dt.date(coming.year, 7, 1)))
+        zone.zero_emission_from, zone.zero_emission_enforced_from = start, enforced
+        zone.save(update_fields=["zero_emission_from", "zero_emission_enforced_from"])
+
+
+def _regime_fleet() -> Organisation:
+    """A carrier whose vans and trucks show every basis of the zero-emission decision.
+
+    Their register rows are the shipped RDW sample in the published export format: an
+    electric van and tractor, vans of emission class 4, 5 and 6, a class 6 van first
+    registered in 2025, a 2018 tractor unit, rigid trucks of 2014, 2018 and 2021, a
+    passenger car and an ambulance.
+    """
+    from access import rdw
+
+    fixtures = Path(rdw.__file__).resolve().parent / "fixtures"
+    with rdw.open_csv(fixtures / "rdw_regime_voertuigen.csv") as stream:
+        rdw.import_vehicles(stream)
+    with rdw.open_csv(fixtures / "rdw_regime_brandstof.csv") as stream:
+        rdw.import_fuels(stream)
+    org = _organisation("Vloot in Overgang", "carrier", city="Gouda",
+                        email="planning@example.nl")
+    for plate, category, length, weight in REGIME_FLEET:
+        Vehicle.objects.get_or_create(
+            organisation=org, plate=plate,
+            defaults={"name": plate, "category": category, "length_m": Decimal(length),
+                      "weight_kg": weight, "zero_emission": plate.startswith("ZE")})
+    return org
+
+
+REGIME_FLEET = [
+    ("ZE101V", "van", "6.20", 3500), ("ZE102T", "truck", "6.10", 40000),
+    ("VN404E", "van", "4.89", 3000), ("VN505E", "van", "5.53", 3300),
+    ("VN606E", "van", "5.93", 3500), ("VN625N", "van", "6.00", 3500),
+    ("VT618T", "truck", "6.00", 40000), ("VR618B", "truck", "9.60", 19000),
+    ("VR621B", "truck", "8.50", 12000), ("VR614B", "truck", "8.20", 15000),
+    ("PA606C", "van", "4.37", 1790), ("AM404B", "van", "5.99", 3500),
+]
 
 
 def _municipalities() -> dict[str, Municipality]:

@@ -49,6 +49,15 @@ class Zone(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     boundary = models.JSONField(_("boundary"), help_text=_("GeoJSON Polygon"), default=dict)
     zero_emission_zone = models.BooleanField(_("zero-emission zone"), default=True)
+    zero_emission_from = models.DateField(
+        _("zero-emission zone from"), null=True, blank=True,
+        help_text=_("The first day the national zero-emission regime applies in this zone. "
+                    "Empty: not yet decided, the regime does not apply."))
+    zero_emission_enforced_from = models.DateField(
+        _("zero-emission enforcement from"), null=True, blank=True,
+        help_text=_("The first day refusals are enforced; before it (the warning period) a "
+                    "vehicle the regime refuses is allowed with a warning. Empty: from the "
+                    "zone's start."))
     max_stay_minutes = models.PositiveIntegerField(
         _("longest stay (minutes)"), default=60, validators=[MinValueValidator(5)]
     )
@@ -81,6 +90,11 @@ class Zone(models.Model):
         verbose_name = _("zone")
         verbose_name_plural = _("zones")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(zero_emission_enforced_from__isnull=True) | Q(
+                    zero_emission_from__isnull=False,
+                    zero_emission_enforced_from__gte=models.F("zero_emission_from")),
+                name="zone_ze_enforced_after_start"),
             models.UniqueConstraint(fields=["municipality", "name"], name="zone_name_unique",
                 violation_error_message=_("This municipality already has a zone with this name.")),
         ]
@@ -91,6 +105,20 @@ class Zone(models.Model):
     def clean(self):
         # Stored as RFC 7946 wants it, whichever way the ring was drawn.
         self.boundary = right_hand_rule(self.boundary)
+        start, enforced = self.zero_emission_from, self.zero_emission_enforced_from
+        if enforced and (start is None or enforced < start):
+            raise ValidationError({"zero_emission_enforced_from": _(
+                "Enforcement cannot start before the zero-emission zone does.")})
+
+    def zero_emission_regime_applies(self, day: dt.date) -> bool:
+        """Whether the national zero-emission regime applies in this zone on `day`."""
+        start = self.zero_emission_from
+        return bool(self.zero_emission_zone and start is not None and day >= start)
+
+    def zero_emission_warning_only(self, day: dt.date) -> bool:
+        """True in the warning period: the regime applies but refusals are not enforced."""
+        enforced = self.zero_emission_enforced_from
+        return self.zero_emission_regime_applies(day) and enforced is not None and day < enforced
 
 
 class LoadingBay(models.Model):

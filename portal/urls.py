@@ -29,6 +29,7 @@ urlpatterns = [
     path("pickups/", views.PickupsView.as_view(), name="pickups"),
     path("pickups/<int:pk>/cancel/", views.PickupCancelView.as_view(), name="pickup_cancel"),
     path("notifications/", views.NotificationsView.as_view(), name="notifications"),
+    path("zero-emission/", views.ReadinessView.as_view(), name="readiness"),
     path("api-keys/", views.ApiKeysView.as_view(), name="api_keys"),
     path("api-keys/<str:pk>/revoke/", views.ApiKeyRevokeView.as_view(), name="api_key_revoke"),
     path("docks/", views.DockReservationsView.as_view(), name="docks"),

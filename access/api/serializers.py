@@ -36,6 +36,19 @@ def _window(window):
     }
 
 
+def access_data(access) -> dict | None:
+    """The zero-emission decision as JSON: the same fields on every endpoint."""
+    if access is None:
+        return None
+    return {
+        "allowed": access.allowed,
+        "basis": access.basis,
+        "allowed_until": access.allowed_until.isoformat() if access.allowed_until else None,
+        "code": access.code,
+        "warning": access.warning,
+    }
+
+
 def answer_data(answer) -> dict:
     registered = answer.registered
     return {
@@ -52,8 +65,14 @@ def answer_data(answer) -> dict:
             "is_zero_emission": answer.zero_emission.is_zero_emission,
             "reason": answer.zero_emission.reason,
         },
+        "zone_access": access_data(answer.zone_access),
         "register": None if registered is None else {
             "vehicle_kind": registered.vehicle_kind,
+            "eu_category": registered.eu_category,
+            "body_type": registered.body_type,
+            "first_admission": (registered.first_admission.isoformat()
+                                if registered.first_admission else None),
+            "emission_class": registered.emission_class,
             "fuels": registered.fuels,
             "zero_emission": registered.zero_emission,
             "length_cm": registered.length_cm,

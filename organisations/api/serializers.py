@@ -56,3 +56,17 @@ class VehicleSerializer(serializers.ModelSerializer):
                 {"plate": [_("Only cargo bikes may go without a licence plate.")]},
                 code="plate_required")
         return attrs
+
+
+class ZoneReadinessSerializer(serializers.Serializer):
+    zone = serializers.CharField()
+    access_ends = serializers.DateField(allow_null=True)
+    code = serializers.CharField(allow_null=True)
+    bookings_after = serializers.ListField(child=serializers.CharField())
+    series_after = serializers.ListField(child=serializers.IntegerField())
+
+
+class VehicleReadinessSerializer(serializers.Serializer):
+    vehicle = serializers.IntegerField()
+    plate = serializers.CharField()
+    zones = ZoneReadinessSerializer(many=True)

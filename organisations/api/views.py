@@ -2,11 +2,13 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from api.viewsets import VensterAPIMixin
 from organisations.models import Vehicle
 
-from .serializers import VehicleSerializer
+from .serializers import VehicleReadinessSerializer, VehicleSerializer
 
 
 @extend_schema_view(
@@ -38,3 +40,28 @@ class VehicleViewSet(
 
     def perform_create(self, serializer):
         serializer.save(organisation=self.organisation)
+
+    @extend_schema(
+        responses=VehicleReadinessSerializer(many=True), filters=False,
+        description=(
+            "For each of your active vehicles and each zero-emission zone with a start date: "
+            "`access_ends`, the first day the zone no longer admits the vehicle under the "
+            "national rules and your exemptions (null when no end is known), the refusal "
+            "`code` from that day, and the references of your bookings and the ids of your "
+            "recurring series in the zone from that day on, which will be refused."))
+    @action(detail=False, methods=["get"], url_path="readiness", pagination_class=None)
+    def readiness(self, request):
+        from access.readiness import fleet_readiness
+        from places import localtime
+
+        rows = fleet_readiness(self.organisation, localtime.now().date())
+        return Response([{
+            "vehicle": row.vehicle.pk, "plate": row.vehicle.plate,
+            "zones": [{
+                "zone": z.zone.slug,
+                "access_ends": z.end.day.isoformat() if z.end.day else None,
+                "code": z.end.code,
+                "bookings_after": [b.reference for b in z.bookings],
+                "series_after": [series.pk for series in z.series],
+            } for z in row.zones],
+        } for row in rows])

@@ -23,6 +23,7 @@ from .shop import (
     MapView,
     NotificationsView,
     ProfileView,
+    ReadinessView,
 )
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "HomeView",
     "MapView",
     "NotificationsView",
+    "ReadinessView",
     "PickupCancelView",
     "PickupsView",
     "PortalView",

@@ -117,6 +117,16 @@ class NotificationsView(PortalView):
         return redirect("portal:notifications")
 
 
+class ReadinessView(PortalView):
+    """Each vehicle against each zero-emission zone: when it loses access, what is booked after."""
+
+    def get(self, request):
+        from access.readiness import fleet_readiness
+
+        rows = fleet_readiness(self.organisation, localtime.now().date())
+        return self.render("readiness.html", rows=rows)
+
+
 class ApiKeysView(PortalView):
     def get(self, request):
         return self._page(forms.ApiKeyForm())

@@ -33,11 +33,13 @@ SHOP_PAGES = [
     "portal:home", "portal:profile", "portal:map", "portal:grid", "portal:book",
     "portal:bookings", "portal:booking", "portal:booking_reschedule", "portal:series_create",
     "portal:series", "portal:requests", "portal:notifications", "portal:api_keys",
+    "portal:readiness",
     # The confirmation pages of the destructive actions.
     "portal:booking_cancel", "portal:request_withdraw", "portal:api_key_revoke",
 ]
 MUNICIPAL_PAGES = [
     "console:index", "console:zone_windows", "console:bay_windows", "console:whatif",
+    "console:zone_zero_emission",
     "console:closure_list", "console:closure_new", "console:closure_detail",
     "console:bays_import", "console:history", "console:dashboard", "hubs:bundling-report",
 ]
@@ -207,6 +209,7 @@ def page_url(name: str, role: str, world) -> str:
         "hubs:run-sheet": lambda: {"pk": things["route"].pk},
         "console:zone_windows": lambda: {"pk": things["zone"].pk},
         "console:whatif": lambda: {"pk": things["zone"].pk},
+        "console:zone_zero_emission": lambda: {"pk": things["zone"].pk},
         "console:bay_windows": lambda: {"pk": things["bay"].pk},
         "console:closure_detail": lambda: {"pk": things["closure"].pk},
         "console:history": lambda: {"kind": "zone", "pk": things["zone"].pk},

@@ -70,9 +70,11 @@ DESIGNED_SERVER_ERRORS = {("health", 503), ("cds:status", 501)}
 OWN_PAGES = {
     None: ["home", "login", "schema", "swagger-ui", "redoc", "cds:zones"],
     "winkel": ["portal:home", "portal:map", "portal:grid", "portal:bookings", "portal:booking",
-               "portal:booking_reschedule", "portal:profile", "portal:api_keys"],
+               "portal:booking_reschedule", "portal:profile", "portal:api_keys",
+               "portal:readiness"],
     "vervoerder": ["api:booking-list", "api:booking-detail", "api:vehicle-detail",
-                   "api:calendar-feed", "api:zone-list", "api:bay-geojson", "portal:home"],
+                   "api:calendar-feed", "api:zone-list", "api:bay-geojson", "portal:home",
+                   "api:vehicle-readiness"],
     "inzamelaar": ["hubs:routes", "hubs:bundling-report", "api:collector-route-list"],
     "gemeente": ["console:index", "console:dashboard", "console:zone_windows",
                  "console:closure_detail", "console:bays_export", "admin:index",

@@ -82,6 +82,7 @@ ARGUMENTS = {
     "console:zone_windows": lambda c: {"pk": c.zone.pk},
     "console:bay_windows": lambda c: {"pk": c.bay.pk},
     "console:whatif": lambda c: {"pk": c.zone.pk},
+    "console:zone_zero_emission": lambda c: {"pk": c.zone.pk},
     "console:closure_detail": lambda c: {"pk": c.closure.pk},
     "console:closure_announce": lambda c: {"pk": c.closure.pk},
     "console:bays_export": lambda c: {"file_format": "csv"},

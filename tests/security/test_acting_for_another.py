@@ -451,6 +451,7 @@ PAGES = {
     "console:bays_export": NamesNoObjects("gouda_admin", "a download"),
     "console:history": NamesNoObjects("gouda_admin", "a page of recorded changes"),
     "console:dashboard": NamesNoObjects("gouda_admin", "figures, read from the query string"),
+    "console:zone_zero_emission": NamesNoObjects("gouda_admin", "a page of coming dates"),
     "enforcement:page": NamesNoObjects("enforcer", "a plate check, read from the query string"),
     "hubs:run-sheet": NamesNoObjects("collector", "a printable page"),
     "hubs:bundling-report": NamesNoObjects("collector", "a report"),
