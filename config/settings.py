@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent
@@ -236,6 +237,11 @@ CELERY_BEAT_SCHEDULE = {
     "bookings-release-no-shows": {"task": "bookings.tasks.release_no_shows", "schedule": 60.0},
     "bookings-complete-overdue": {
         "task": "bookings.tasks.complete_overdue_bookings", "schedule": 60.0,
+    },
+    # Nightly, after midnight has moved every zone's booking horizon by a day.
+    "bookings-roll-series-forward": {
+        "task": "bookings.tasks.roll_series_forward",
+        "schedule": crontab(hour=0, minute=20),
     },
 }
 
