@@ -217,6 +217,16 @@ def _waitlist_withdraw(cast):
     return Post(params={"pk": entry.pk})
 
 
+def _series_end(cast):
+    from bookings.recurring import booking_series_create
+
+    series = booking_series_create(
+        organisation=cast.carrier, bay=cast.bay, weekdays=[FRIDAY.weekday()],
+        start_time=dt.time(9), duration_minutes=30, first_day=FRIDAY,
+        until=FRIDAY + dt.timedelta(days=14), vehicle=cast.van).series
+    return Post(params={"pk": series.pk})
+
+
 def _webhook_endpoint(cast):
     return Post(body={"url": "https://93.184.215.14/hook"},
                 other_body={"url": "https://93.184.215.14/other"})
@@ -243,6 +253,7 @@ SCENARIOS = {
     "/api/v1/hub-storage-reservations/{pk}/cancel/": _storage_cancel,
     "/api/v1/requests/": _request_create,
     "/api/v1/requests/{reference}/withdraw/": _request_withdraw,
+    "/api/v1/series/{pk}/end/": _series_end,
     "/api/v1/vehicles/": _vehicle_create,
     "/api/v1/waitlist/": _waitlist_join,
     "/api/v1/waitlist/{pk}/accept/": _waitlist_accept,
