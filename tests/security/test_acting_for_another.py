@@ -245,6 +245,16 @@ API = {
                 lambda c: f"/api/v1/requests/{c.booking_request.reference}/withdraw/", None,
                 "url", 404),
     ],
+    ("PATCH", "/api/v1/series/{id}/"): [
+        Refused("carrier_key", lambda c: f"/api/v1/series/{c.series.pk}/",
+                lambda c: {"start_time": "11:00"}, "url", 404, method="patch"),
+        Refused("shopkeeper", lambda c: f"/api/v1/series/{c.series.pk}/",
+                lambda c: {"vehicle": c.van.pk}, "vehicle", 400, method="patch"),
+    ],
+    ("POST", "/api/v1/series/{id}/end/"): [
+        Refused("carrier_key", lambda c: f"/api/v1/series/{c.series.pk}/end/", None, "url",
+                404),
+    ],
     ("POST", "/api/v1/vehicles/"): [
         Ignored("shopkeeper", lambda c: "/api/v1/vehicles/",
                 lambda c: {"plate": "GX-456-B", "category": "van", "length_m": "6",
@@ -305,6 +315,7 @@ VALUES = {
     "delivery_vehicle_length_m", "goods_litres", "pallets", "start_date", "end_date", "id",
     "reference", "status", "created_at", "plate", "display_plate", "name", "category",
     "length_m", "weight_kg", "is_active", "url", "description", "event_types", "status_reason",
+    "start_time",
 }
 
 # --- Pages that take a POST, by route name ---------------------------------------------------
