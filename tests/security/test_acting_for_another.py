@@ -395,6 +395,18 @@ PAGES = {
                 lambda c: f"/portal/requests/{c.shop_request.reference}/withdraw/", None,
                 "url", 404),
     ],
+    "portal:series_change": [
+        Refused("carrier_session", lambda c: f"/portal/recurring/{c.series.pk}/change/",
+                lambda c: {"start_time": "11:00", "duration": "30", "bay": c.bay.pk}, "url",
+                404),
+        Refused("shopkeeper", lambda c: f"/portal/recurring/{c.series.pk}/change/",
+                lambda c: {"start_time": "10:00", "duration": "30", "bay": c.bay.pk,
+                           "vehicle": c.van.pk}, "vehicle", 422),
+    ],
+    "portal:series_end": [
+        Refused("carrier_session", lambda c: f"/portal/recurring/{c.series.pk}/end/",
+                lambda c: {"confirmed": "yes"}, "url", 404),
+    ],
     "portal:pickups": [
         Ignored("shopkeeper", lambda c: "/portal/pickups/",
                 lambda c: {"stream": "glass", "volume_litres": 120, "containers": 1,
@@ -485,6 +497,17 @@ PAGES = {
     "console:dashboard": NamesNoObjects("gouda_admin", "figures, read from the query string"),
     "enforcement:page": NamesNoObjects("enforcer", "a plate check, read from the query string"),
     "hubs:run-sheet": NamesNoObjects("collector", "a printable page"),
+    # the shop's pickup is on no route of the collector's
+    "hubs:pickup-collected": [
+        Refused("collector",
+                lambda c: f"/hubs/routes/{c.route.pk}/pickups/{c.pickup.pk}/collected/",
+                lambda c: {"litres": "10"}, "url", 404),
+    ],
+    "hubs:pickup-missed": [
+        Refused("collector",
+                lambda c: f"/hubs/routes/{c.route.pk}/pickups/{c.pickup.pk}/missed/",
+                lambda c: {"reason": "blocked"}, "url", 404),
+    ],
     "hubs:bundling-report": NamesNoObjects("collector", "a report"),
     "hubs:routes": NamesNoObjects("collector", "a list of the collector's own routes"),
     "cds:zones": NamesNoObjects("anonymous", "open data, read only"),
