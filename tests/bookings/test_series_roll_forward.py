@@ -126,3 +126,24 @@ def test_a_repeating_pickup_requests_four_weeks_and_rolls_forward_each_day_once(
     assert len(days) == len(set(days)) == 7
     first.refresh_from_db()
     assert first.rolled_through == FRIDAY + dt.timedelta(days=42)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rolling_forward_at_once_from_several_workers_books_each_date_once(bay):
+    """On PostgreSQL the runs really overlap; the series' row lock lets one of them book."""
+    from django.db import connection
+
+    from tests.races import race
+
+    series = weekly_series(bay, OrganisationFactory())
+    later = days_later(21)
+    contenders = 4 if connection.vendor == "postgresql" else 2
+
+    def roll(_number):
+        result = series_roll_forward(series.pk, now=later)
+        return 0 if result is None else len(result.booked)
+
+    outcomes = race(contenders, roll)
+    assert outcomes == {3: 1, 0: contenders - 1}
+    days = booked_days(series)
+    assert len(days) == len(set(days)) == 8
