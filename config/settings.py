@@ -403,6 +403,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "HubReservationStatusEnum": "hubs.api.schema.RESERVATION_STATUS",
     "LastMileChainStatusEnum": "hubs.api.schema.CHAIN_STATUS",
+    "PickupStatusEnum": "hubs.api.schema.PICKUP_STATUS",
+    "PickupMissedReasonEnum": "hubs.api.schema.MISSED_REASON",
 })
 # JSON bodies must be valid Unicode (no lone surrogates); forms as DRF parses them.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
