@@ -118,6 +118,12 @@ class InvalidState(BookingError):
     http_status = 409
 
 
+class SeriesEnded(BookingError):
+    code = "series_ended"
+    default_message = _("This recurring booking has ended.")
+    http_status = 409
+
+
 class CheckInNotOpen(BookingError):
     code = "check_in_not_open"
     default_message = _("Check-in has not opened yet for this booking.")

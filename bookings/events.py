@@ -148,3 +148,70 @@ def _affected_notice(booking: Booking, closure) -> tuple[str, str]:
     lines = [_("The bay is no longer open for your booking on %(day)s at %(time)s.")
              % {"day": start.strftime("%d-%m-%Y"), "time": start.strftime("%H:%M")}]
     return title, "\n".join(lines + alternatives_lines(booking.affected_alternatives))
+
+
+def series_payload(series) -> dict:
+    return {
+        "series_id": series.pk,
+        "bay": series.bay.code,
+        "bay_id": series.bay_id,
+        "weekdays": series.weekdays,
+        "start_time": series.start_time.strftime("%H:%M"),
+        "duration_minutes": series.duration_minutes,
+        "first_day": series.first_day.isoformat(),
+        "until": series.until.isoformat(),
+        "vehicle_id": series.vehicle_id,
+        "ended": series.ended_at is not None,
+    }
+
+
+def _tell_series_owner(series, *, kind: str, title, body, payload: dict) -> None:
+    """Write the series' event and its notification, in the owner's language."""
+    from django.urls import reverse
+    from django.utils.translation import override
+
+    from notifications.services import notify
+    from webhooks.services import publish_event
+
+    publish_event(series.organisation, kind, payload)
+    with override(series.organisation.preferred_language or None):
+        notify(organisation=series.organisation, kind=kind, title=title(), body=body(),
+               link=reverse("portal:series", args=[series.pk]), payload=payload)
+
+
+def series_roll_forward_failed(series, not_booked: list[dict]) -> None:
+    """Rolling forward could not book some dates: the owner hears which, and why."""
+    from django.utils.translation import gettext as _
+
+    _tell_series_owner(
+        series, kind="series.roll_forward_failed",
+        title=lambda: _("Recurring booking at %(bay)s: %(count)d dates not booked") % {
+            "bay": series.bay.code, "count": len(not_booked)},
+        body=lambda: "\n".join(f"{item['day']}: {item['message']}" for item in not_booked),
+        payload=series_payload(series) | {"not_booked": not_booked},
+    )
+
+
+def series_changed(series, *, moved: list[str], not_moved: list[dict]) -> None:
+    """A series was changed as a whole; the bookings that could not follow are listed."""
+    from django.utils.translation import gettext as _
+
+    _tell_series_owner(
+        series, kind="series.changed",
+        title=lambda: _("Recurring booking at %(bay)s changed") % {"bay": series.bay.code},
+        body=lambda: "\n".join(
+            [_("%(count)d bookings moved.") % {"count": len(moved)}]
+            + [f"{item['reference']}: {item['message']}" for item in not_moved]),
+        payload=series_payload(series) | {"moved": moved, "not_moved": not_moved},
+    )
+
+
+def series_ended(series, *, cancelled: list[str]) -> None:
+    from django.utils.translation import gettext as _
+
+    _tell_series_owner(
+        series, kind="series.ended",
+        title=lambda: _("Recurring booking at %(bay)s ended") % {"bay": series.bay.code},
+        body=lambda: _("%(count)d coming bookings were cancelled.") % {"count": len(cancelled)},
+        payload=series_payload(series) | {"cancelled": cancelled},
+    )

@@ -160,6 +160,12 @@ class Booking(models.Model):
             models.CheckConstraint(
                 condition=Q(vehicle_length_m__gt=0), name="booking_vehicle_length_positive"
             ),
+            # A series books each of its dates once, however often rolling forward runs.
+            models.UniqueConstraint(
+                fields=["series", "start"],
+                condition=Q(series__isnull=False) & ~Q(status="cancelled"),
+                name="booking_series_date_once",
+            ),
         ]
         indexes = [
             # Availability reads every occupying booking of a set of bays on a day.
@@ -361,6 +367,12 @@ class BookingSeries(models.Model):
         blank=True,
         help_text=_("Each date that could not be booked, with the reason."),
     )
+    booked_through = models.DateField(
+        _("booked through"), null=True, blank=True,
+        help_text=_("The last date rolling forward has handled; later dates are booked "
+                    "once they come inside the zone's booking horizon."),
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

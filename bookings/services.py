@@ -219,10 +219,12 @@ def booking_reschedule(
     start: dt.datetime,
     end: dt.datetime,
     bay: LoadingBay | None = None,
+    vehicle: Vehicle | None = None,
     now: dt.datetime | None = None,
     guard=None,
 ) -> Booking:
-    """Move a confirmed booking to another time (and bay) or leave it where it was.
+    """Move a confirmed booking to another time (and bay, and vehicle of its organisation)
+    or leave it where it was.
 
     ``guard(current)`` runs on the locked row and raises to refuse (taking an offered
     alternative checks under the lock that it is still offered). A move clears the mark of
@@ -241,27 +243,36 @@ def booking_reschedule(
         if guard is not None:
             guard(current)
         bay = next(b for b in locked if b.pk == target_bay_id)
-        facts = vehicle_facts(vehicle=current.vehicle, length_m=current.vehicle_length_m,
-                              zero_emission=current.zero_emission,
-                              mass_kg=current.vehicle_mass_kg)
+        if vehicle is not None:
+            check_own_vehicle(vehicle=vehicle, organisation=current.organisation)
+            facts = vehicle_facts(vehicle=vehicle, length_m=None, zero_emission=None)
+        else:
+            facts = vehicle_facts(vehicle=current.vehicle, length_m=current.vehicle_length_m,
+                                  zero_emission=current.zero_emission,
+                                  mass_kg=current.vehicle_mass_kg)
         check_rules(bay=bay, start=start, end=end, facts=facts, now=now)
         _check_fits(
             bay=bay,
             start=start,
             end=end,
             length_cm=to_cm(facts.length_m),
-            zero_emission=booking_zero_emission(bay=bay, start=start, end=end, facts=facts),
+            zero_emission=(clean := booking_zero_emission(bay=bay, start=start, end=end,
+                                                          facts=facts)),
             exclude_booking_id=current.pk,
         )
         _check_vehicle_free(
-            vehicle=current.vehicle, start=start, end=end, exclude_booking_id=current.pk
+            vehicle=facts.vehicle, start=start, end=end, exclude_booking_id=current.pk
         )
         check_quota(zone=bay.zone, organisation_id=current.organisation_id, start=start,
                     end=end, exclude_booking_id=current.pk)
         old_bay_id, old_start, old_end = current.bay_id, current.start, current.end
         current.bay, current.start, current.end = bay, start, end
-        current.save(update_fields=["bay", "start", "end", "updated_at",
-                                    *_clear_affected(current)])
+        moved = ["bay", "start", "end", "updated_at", *_clear_affected(current)]
+        if vehicle is not None:
+            current.vehicle, current.plate = vehicle, vehicle.plate
+            current.vehicle_length_m, current.zero_emission = facts.length_m, clean
+            moved += ["vehicle", "plate", "vehicle_length_m", "zero_emission"]
+        current.save(update_fields=moved)
         booking_events.booking_rescheduled(current, old_bay_id=old_bay_id, old_start=old_start,
                                            old_end=old_end, now=now)
         return current

@@ -80,3 +80,15 @@ def release_no_shows() -> list[str]:
 def complete_overdue_bookings() -> list[str]:
     """Every minute: checked-in bookings past their end without a check-out are completed."""
     return [booking.reference for booking in services.complete_overdue()]
+
+
+@shared_task
+def roll_series_forward() -> list[int]:
+    """Nightly: book the recurring bookings' and pickups' dates that came inside the horizon."""
+    from hubs.services.pickups import roll_pickup_series_forward
+
+    from . import recurring
+
+    series_ids = [result.series.pk for result in recurring.roll_forward_all()]
+    roll_pickup_series_forward()
+    return series_ids

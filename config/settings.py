@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent
@@ -241,6 +242,11 @@ CELERY_BEAT_SCHEDULE = {
     "access-notify-zero-emission-access-ending": {
         "task": "access.tasks.notify_zero_emission_access_ending", "schedule": 86400.0,
     },
+    # Nightly, after midnight has moved every zone's booking horizon by a day.
+    "bookings-roll-series-forward": {
+        "task": "bookings.tasks.roll_series_forward",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 
 # --- Caches ---------------------------------------------------------------------
@@ -401,6 +407,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
     "HubReservationStatusEnum": "hubs.api.schema.RESERVATION_STATUS",
     "LastMileChainStatusEnum": "hubs.api.schema.CHAIN_STATUS",
+    "PickupStatusEnum": "hubs.api.schema.PICKUP_STATUS",
+    "PickupMissedReasonEnum": "hubs.api.schema.MISSED_REASON",
 })
 # JSON bodies must be valid Unicode (no lone surrogates); forms as DRF parses them.
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [

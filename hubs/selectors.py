@@ -166,3 +166,13 @@ def routes_of(collector, *, day: dt.date | None = None):
         routes = routes.filter(run__day=day)
     return routes.prefetch_related("stops__pickup__organisation", "stops__disposal_site",
                                    "stops__bay", "stops__booking", "stops__chain")
+
+
+def pickups_on_routes_of(collector):
+    """The pickups on the collector's routes of applied planning runs (each once)."""
+    from .models import PickupRequest
+
+    return (PickupRequest.objects.filter(
+        route_stops__route__run__collector=collector,
+        route_stops__route__run__status=PlanningRun.Status.APPLIED)
+        .distinct().select_related("organisation"))

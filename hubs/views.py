@@ -1,10 +1,14 @@
 """Portal pages of the hubs app: a collector's printable run sheet and the bundling report."""
 
 import datetime as dt
+from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from console.scoping import scope_of, scope_queryset
 from organisations.models import Organisation
@@ -12,8 +16,8 @@ from organisations.selectors import organisation_of
 from places import localtime
 from places.fields import parse_day
 
-from . import runsheet
-from .models import Hub, PlannedRoute, PlanningRun
+from . import runsheet, services
+from .models import Hub, MissedReason, PickupRequest, PlannedRoute, PlanningRun
 from .services.bundling import bundling_report
 
 
@@ -50,7 +54,63 @@ def run_sheet(request, pk: int):
         "height": runsheet.HEIGHT, "km": route.distance_m / 1000,
         "superseded": route.run.status != PlanningRun.Status.APPLIED,
         "flagged": sum(1 for stop in stops if stop.flagged_reason),
+        # only the collector itself reports its pickups; staff read the sheet
+        "can_report": organisation == route.run.collector
+        and route.run.status == PlanningRun.Status.APPLIED,
+        "missed_reasons": MissedReason.choices,
     })
+
+
+def _collectors_route_pickup(request, route_pk: int, pk: int) -> PickupRequest:
+    """A pickup on an applied route of the signed-in collector, else 404."""
+    organisation = organisation_of(request.user)
+    route = get_object_or_404(PlannedRoute, pk=route_pk, run__collector=organisation,
+                              run__status=PlanningRun.Status.APPLIED)
+    return get_object_or_404(PickupRequest, pk=pk, route_stops__route=route)
+
+
+@login_required
+@require_POST
+def pickup_collected(request, route_pk: int, pk: int):
+    """The run sheet's "collected" form of one stop: the amount in litres or kilograms."""
+    pickup = _collectors_route_pickup(request, route_pk, pk)
+    try:
+        services.pickup_collected(pickup=pickup, litres=_number(request.POST.get("litres"), int),
+                                  kg=_number(request.POST.get("kg"), Decimal))
+    except services.PickupError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Stop recorded as collected."))
+    return redirect("hubs:run-sheet", route_pk)
+
+
+@login_required
+@require_POST
+def pickup_missed(request, route_pk: int, pk: int):
+    """The run sheet's "missed" form of one stop: a reason and a note."""
+    pickup = _collectors_route_pickup(request, route_pk, pk)
+    try:
+        services.pickup_missed(pickup=pickup, reason=request.POST.get("reason", ""),
+                               note=request.POST.get("note", "")[:200])
+    except services.PickupError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Stop recorded as missed."))
+    return redirect("hubs:run-sheet", route_pk)
+
+
+def _number(value, kind):
+    """A form's number, or None when left empty; anything else is refused as an amount."""
+    if value is None or not value.strip():
+        return None
+    try:
+        number = kind(value.strip())
+    except (ValueError, ArithmeticError):
+        raise services.PickupError(_("Give the amount collected in litres or kilograms."),
+                                   "amount") from None
+    if kind is Decimal and not number.is_finite():
+        raise services.PickupError(_("The weight collected is out of range."), "amount")
+    return number
 
 
 def _staff_sees_depot(user, depot) -> bool:

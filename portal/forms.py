@@ -10,7 +10,6 @@ from django import forms
 from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from bookings import errors
 from hubs.models import WasteStream
@@ -252,22 +251,32 @@ class SeriesForm(VehicleFields):
         super().__init__(*args, **kwargs)
         self.fields["bay"].queryset = LoadingBay.objects.filter(pk__in=[b.pk for b in bays])
         self.horizon_days, self.last_day = booking_horizon(bays)
-        self.fields["until"].help_text = ngettext(
-            "Bookings can be made up to %(days)d day ahead, until %(last)s.",
-            "Bookings can be made up to %(days)d days ahead, until %(last)s.",
-            self.horizon_days) % {"days": self.horizon_days,
-                                  "last": date_format(self.last_day, "l j F Y")}
+        self.fields["until"].help_text = _(
+            "Dates until %(last)s are booked now; later dates are booked each night as they "
+            "come inside the booking horizon.") % {"last": date_format(self.last_day, "l j F Y")}
 
     def clean(self):
         data = super().clean()
         first, until = data.get("first_day"), data.get("until")
         if first and until and until < first:
             self.add_error("until", _("The last date cannot be before the first."))
-        if until and until > self.last_day:
-            self.add_error("until", _("Bookings can be made until %(last)s at the latest: "
-                                      "choose that day or an earlier one.")
-                           % {"last": date_format(self.last_day, "l j F Y")})
         return data
+
+
+class SeriesChangeForm(forms.Form):
+    """A series changed as a whole: its start time, length, bay and vehicle."""
+
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput())
+    duration = forms.TypedChoiceField(label=_("How long"), choices=DURATIONS, coerce=int)
+    bay = forms.ModelChoiceField(label=_("Loading bay"), queryset=LoadingBay.objects.none())
+    vehicle = forms.ModelChoiceField(label=_("Vehicle"), queryset=Vehicle.objects.none(),
+                                     required=False, empty_label=_("Keep the vehicle"))
+
+    def __init__(self, *args, organisation: Organisation, bays, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bay"].queryset = LoadingBay.objects.filter(pk__in=[b.pk for b in bays])
+        self.fields["vehicle"].queryset = Vehicle.objects.filter(organisation=organisation,
+                                                                 is_active=True)
 
 
 class RequestForm(VehicleFields):

@@ -23,6 +23,8 @@ urlpatterns = [
          name="booking_alternative"),
     path("recurring/new/", views.SeriesCreateView.as_view(), name="series_create"),
     path("recurring/<int:pk>/", views.SeriesDetailView.as_view(), name="series"),
+    path("recurring/<int:pk>/change/", views.SeriesChangeView.as_view(), name="series_change"),
+    path("recurring/<int:pk>/end/", views.SeriesEndView.as_view(), name="series_end"),
     path("requests/", views.RequestsView.as_view(), name="requests"),
     path("requests/<reference:reference>/withdraw/", views.RequestWithdrawView.as_view(),
          name="request_withdraw"),

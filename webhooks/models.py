@@ -23,6 +23,21 @@ class EventType(models.TextChoices):
     REQUEST_REFUSED = "request.refused", _("Request refused")
     CLOSURE_ANNOUNCED = "closure.announced", _("Closure announced")
     WAITLIST_OFFER = "waitlist.offer", _("Waitlist offer")
+    SERIES_CHANGED = "series.changed", _("Recurring booking changed")
+    SERIES_ENDED = "series.ended", _("Recurring booking ended")
+    SERIES_ROLL_FORWARD_FAILED = "series.roll_forward_failed", _(
+        "Recurring booking: dates not booked")
+    DOCK_RESERVATION_CREATED = "dock_reservation.created", _("Dock reservation made")
+    DOCK_RESERVATION_CANCELLED = "dock_reservation.cancelled", _("Dock reservation cancelled")
+    STORAGE_RESERVATION_CREATED = "storage_reservation.created", _("Storage reservation made")
+    STORAGE_RESERVATION_CANCELLED = "storage_reservation.cancelled", _(
+        "Storage reservation cancelled")
+    CHAIN_CREATED = "chain.created", _("Last-mile chain made")
+    CHAIN_CANCELLED = "chain.cancelled", _("Last-mile chain cancelled")
+    PICKUP_REQUESTED = "pickup.requested", _("Pickup requested")
+    PICKUP_CANCELLED = "pickup.cancelled", _("Pickup cancelled")
+    PICKUP_COLLECTED = "pickup.collected", _("Pickup collected")
+    PICKUP_MISSED = "pickup.missed", _("Pickup missed")
 
 
 def new_secret() -> str:

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from api.fields import AwareDateTimeField, LocalInstantsField
 from api.permissions import request_organisation
 from api.serializers import FieldsBuiltOnceMixin
-from bookings.models import Booking, BookingRequest, WaitlistEntry
+from bookings.models import Booking, BookingRequest, BookingSeries, WaitlistEntry
 from organisations.models import Vehicle
 from places import caching
 from places.models import LoadingBay, Zone
@@ -269,3 +269,63 @@ class WaitlistJoinSerializer(VehicleChoiceMixin):
     bay = serializers.PrimaryKeyRelatedField(queryset=LoadingBay.objects.select_related("zone"))
     start = AwareDateTimeField()
     end = AwareDateTimeField()
+
+
+class NotBookedSerializer(serializers.Serializer):
+    day = serializers.DateField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class BookingSeriesSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
+    bay_code = serializers.CharField(source="bay.code", read_only=True)
+    not_booked = NotBookedSerializer(many=True, read_only=True)
+    ended_at = AwareDateTimeField(allow_null=True)
+    created_at = AwareDateTimeField()
+    coming_bookings = serializers.SerializerMethodField(
+        help_text=_("The series' confirmed bookings that have not started yet."))
+
+    class Meta:
+        model = BookingSeries
+        fields = ["id", "bay", "bay_code", "vehicle", "vehicle_length_m", "zero_emission",
+                  "weekdays", "start_time", "duration_minutes", "first_day", "until",
+                  "booked_through", "ended_at", "not_booked", "created_at", "coming_bookings"]
+        read_only_fields = fields
+
+    @extend_schema_field(BookingSerializer(many=True))
+    def get_coming_bookings(self, series):
+        coming = series.bookings.filter(status=Booking.Status.CONFIRMED,
+                                        start__gt=timezone.now()).select_related("bay")
+        return BookingSerializer(coming.order_by("start"), many=True).data
+
+
+class SeriesChangeSerializer(serializers.Serializer):
+    start_time = serializers.TimeField(required=False)
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60, required=False)
+    bay = CachedBayField(queryset=LoadingBay.objects.select_related("zone"), required=False)
+    vehicle = OwnVehicleField(required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(
+                _("Give a start time, duration, bay or vehicle to change."), code="empty")
+        return attrs
+
+
+class NotMovedSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    day = serializers.DateField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class SeriesChangeResultSerializer(serializers.Serializer):
+    series = BookingSeriesSerializer()
+    moved = BookingSerializer(many=True)
+    not_moved = NotMovedSerializer(many=True, help_text=_(
+        "Bookings the change did not fit; they were left as they were."))
+
+
+class SeriesEndResultSerializer(serializers.Serializer):
+    series = BookingSeriesSerializer()
+    cancelled = BookingSerializer(many=True)

@@ -8,6 +8,7 @@ from .views import (
     BookingRequestViewSet,
     BookingViewSet,
     NearestAvailabilityView,
+    SeriesViewSet,
     WaitlistViewSet,
 )
 
@@ -15,6 +16,7 @@ router = SimpleRouter()
 router.register("bookings", BookingViewSet, basename="booking")
 router.register("requests", BookingRequestViewSet, basename="booking-request")
 router.register("waitlist", WaitlistViewSet, basename="waitlist")
+router.register("series", SeriesViewSet, basename="series")
 
 urlpatterns = [
     path("availability/", AvailabilityView.as_view(), name="availability"),

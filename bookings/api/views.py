@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.viewsets import VensterAPIMixin
-from bookings import affected, services, waitlist
+from bookings import affected, recurring, services, waitlist
 from bookings import requests as booking_requests
-from bookings.models import Booking, BookingRequest, WaitlistEntry
+from bookings.models import Booking, BookingRequest, BookingSeries, WaitlistEntry
 from bookings.nearest import locate_address, nearest_free_starts
 from bookings.selectors import availability
 
@@ -231,6 +231,52 @@ class WaitlistViewSet(OwnedViewSet):
     def withdraw(self, request, pk=None):
         return self._command(request,
                              lambda: waitlist.waitlist_withdraw(entry=self.get_object()))
+
+
+@extend_schema_view(
+    list=extend_schema(description=(
+        "Your organisation's recurring bookings, newest first, each with its coming "
+        "bookings and the dates that could not be booked (with the reason).")),
+    retrieve=extend_schema(description=(
+        "One of your organisation's recurring bookings; another organisation's id answers "
+        "404.")),
+)
+class SeriesViewSet(OwnedViewSet):
+    serializer_class = s.BookingSeriesSerializer
+    ordering_fields = ["created_at", "first_day"]
+    ordering = ["-created_at"]
+    http_method_names = ["get", "patch", "post", "head", "options"]
+
+    def get_queryset(self):
+        return BookingSeries.objects.filter(organisation=self.organisation).select_related(
+            "bay")
+
+    @extend_schema(request=s.SeriesChangeSerializer, responses=s.SeriesChangeResultSerializer,
+                   description=(
+                       "Change the series as a whole: start time, duration, bay or vehicle. "
+                       "Each coming booking is moved as a reschedule is (the same rules); "
+                       "those the change does not fit stay as they were and are listed in "
+                       "`not_moved` with the refusal's code. Later dates follow the change. "
+                       "An ended series answers 409 `series_ended`."))
+    def partial_update(self, request, pk=None):
+        _serializer, data = _valid(s.SeriesChangeSerializer, request.data, request)
+        change = recurring.booking_series_change(series=self.get_object(), **data)
+        change.series.refresh_from_db()
+        return Response(s.SeriesChangeResultSerializer(
+            {"series": change.series, "moved": change.moved, "not_moved": change.not_moved},
+            context={"request": request}).data)
+
+    @extend_schema(request=None, responses=s.SeriesEndResultSerializer, description=(
+        "End the series: its coming bookings are cancelled (the freed time is offered to "
+        "the waitlist) and no further dates are booked. Ending twice answers 409 "
+        "`series_ended`."))
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        def end_series():
+            series = self.get_object()
+            cancelled = recurring.booking_series_end(series=series)
+            return {"series": series, "cancelled": cancelled}
+        return self._command(request, end_series, output=s.SeriesEndResultSerializer)
 
 
 class AvailabilityView(VensterAPIMixin, APIView):

@@ -7,6 +7,7 @@ without its UTC offset, or a wall time the clock change skips or repeats, is ref
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -24,10 +25,14 @@ from ..models import (
     HubOpeningHours,
     HubShare,
     LastMileChain,
+    MissedReason,
+    PickupRequest,
     PlannedRoute,
     RouteStop,
     StorageReservation,
+    WasteStream,
 )
+from ..services.pickups import MAX_VOLUME_LITRES
 
 
 class DockDoorSerializer(serializers.ModelSerializer):
@@ -192,3 +197,57 @@ class PlannedRouteSerializer(serializers.ModelSerializer):
         model = PlannedRoute
         fields = ["id", "day", "vehicle", "depot", "start", "end", "distance_m", "trips",
                   "stops"]
+
+
+class PickupSerializer(serializers.ModelSerializer):
+    planned_start = AwareDateTimeField(allow_null=True)
+    planned_end = AwareDateTimeField(allow_null=True)
+    outcome_at = AwareDateTimeField(allow_null=True)
+
+    class Meta:
+        model = PickupRequest
+        fields = ["id", "stream", "volume_litres", "containers", "day", "window_start",
+                  "window_end", "recurrence_weekdays", "recurrence_until", "series", "status",
+                  "planned_start", "planned_end", "note", "collected_litres", "collected_kg",
+                  "missed_reason", "missed_note", "outcome_at"]
+        read_only_fields = fields
+
+
+class CollectorPickupSerializer(PickupSerializer):
+    shop = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta(PickupSerializer.Meta):
+        fields = [*PickupSerializer.Meta.fields, "shop", "latitude", "longitude"]
+        read_only_fields = fields
+
+
+class PickupCreateSerializer(serializers.Serializer):
+    stream = serializers.ChoiceField(choices=WasteStream.choices)
+    volume_litres = serializers.IntegerField(min_value=1, max_value=MAX_VOLUME_LITRES)
+    containers = serializers.IntegerField(min_value=1, max_value=50, default=1)
+    day = DayField()
+    window_start = serializers.TimeField()
+    window_end = serializers.TimeField()
+    recurrence_weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6), required=False,
+        max_length=7, help_text=_("Repeat on these weekdays (0 is Monday) until "
+                                  "`recurrence_until`."))
+    recurrence_until = DayField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PickupCollectedSerializer(serializers.Serializer):
+    litres = serializers.IntegerField(min_value=0, max_value=MAX_VOLUME_LITRES, required=False)
+    kg = serializers.DecimalField(max_digits=7, decimal_places=1, min_value=Decimal("0"),
+                                  max_value=Decimal("40000"), required=False)
+
+    def validate(self, attrs):
+        if attrs.get("litres") is None and attrs.get("kg") is None:
+            raise serializers.ValidationError(
+                _("Give the amount collected in litres or kilograms."), code="amount")
+        return attrs
+
+
+class PickupMissedSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=MissedReason.choices)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")

@@ -9,6 +9,8 @@ router.register("hub-dock-reservations", views.DockReservationViewSet,
 router.register("hub-storage-reservations", views.StorageReservationViewSet,
                 basename="hub-storage-reservation")
 router.register("hub-chains", views.ChainViewSet, basename="hub-chain")
+router.register("pickups", views.PickupViewSet, basename="pickup")
+router.register("collector-pickups", views.CollectorPickupViewSet, basename="collector-pickup")
 router.register("collector-routes", views.CollectorRouteViewSet, basename="collector-route")
 
 urlpatterns = router.urls

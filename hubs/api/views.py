@@ -4,17 +4,20 @@ Refusals (BookingError and the hubs' errors) propagate to the API's one exceptio
 handler, which answers with a problem document carrying the error's code.
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from api.permissions import request_organisation
 from api.viewsets import VensterAPIMixin
+from organisations.models import Organisation
 
 from .. import selectors, services
-from ..models import DockReservation, Hub, LastMileChain, StorageReservation
+from ..models import DockReservation, Hub, LastMileChain, PickupRequest, StorageReservation
 from . import serializers as s
 
 
@@ -219,3 +222,96 @@ class CollectorRouteViewSet(VensterAPIMixin, viewsets.ReadOnlyModelViewSet):
         query.is_valid(raise_exception=True)
         return selectors.routes_of(request_organisation(self.request),
                                    day=query.validated_data.get("day"))
+
+
+def _pickup_command(request, run, status_code=status.HTTP_200_OK, output=None):
+    output = output or s.PickupSerializer
+    return Response(output(run()).data, status=status_code)
+
+
+@extend_schema_view(
+    list=extend_schema(description=(
+        "Your shop's waste and recycling pickup requests by day; filter by `day` and "
+        "`status`. A collected pickup shows the amount, a missed one the collector's "
+        "reason.")),
+    retrieve=extend_schema(description=(
+        "One of your pickup requests; another organisation's id answers 404.")),
+)
+class PickupViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                    viewsets.GenericViewSet):
+    serializer_class = s.PickupSerializer
+    filterset_fields = ["day", "status"]
+
+    def get_queryset(self):
+        return PickupRequest.objects.filter(organisation=request_organisation(self.request))
+
+    @extend_schema(request=s.PickupCreateSerializer, responses={201: s.PickupSerializer},
+                   description=(
+                       "Ask for one waste stream to be collected on a day inside a time window, "
+                       "or on chosen weekdays until `recurrence_until` (the days come four "
+                       "weeks ahead; later ones are requested as they come inside). The "
+                       "portal's rules apply: a refusal answers 422 with its `code`."))
+    def create(self, request):
+        def make():
+            data = _valid(s.PickupCreateSerializer, request)
+            return services.pickup_request_create(
+                organisation=request_organisation(request),
+                requested_by=request.user if request.user.is_authenticated else None, **data)
+        return _pickup_command(request, make, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.PickupSerializer, description=(
+        "Cancel a pending or planned pickup; any other status answers 409 "
+        "`invalid_state`."))
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return _pickup_command(
+            request, lambda: services.pickup_request_cancel(pickup=self.get_object()))
+
+
+@extend_schema_view(
+    list=extend_schema(description=(
+        "The pickups on your routes of applied planning runs; filter by `day` and "
+        "`status`.")),
+    retrieve=extend_schema(description=(
+        "One pickup on your routes; a pickup on no route of yours answers 404.")),
+)
+class CollectorPickupViewSet(VensterAPIMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                             viewsets.GenericViewSet):
+    serializer_class = s.CollectorPickupSerializer
+    filterset_fields = ["day", "status"]
+
+    def get_queryset(self):
+        # Checked here, not as a permission, so that a wrong method still answers 405.
+        if getattr(self, "swagger_fake_view", False):  # the schema only wants the model
+            return PickupRequest.objects.none()
+        organisation = request_organisation(self.request)
+        if organisation is None or organisation.kind != Organisation.Kind.WASTE_COLLECTOR:
+            raise PermissionDenied(_("Only a waste collector has pickups on its routes."))
+        return selectors.pickups_on_routes_of(organisation).order_by(
+            "day", "window_start", "pk")
+
+    @extend_schema(request=s.PickupCollectedSerializer, responses=s.CollectorPickupSerializer,
+                   description=(
+                       "Report the pickup collected, with the amount in `litres` or `kg` (or "
+                       "both). Only a planned pickup can be collected: otherwise 409 "
+                       "`invalid_state`."))
+    @action(detail=True, methods=["post"])
+    def collected(self, request, pk=None):
+        def collect():
+            data = _valid(s.PickupCollectedSerializer, request)
+            return services.pickup_collected(pickup=self.get_object(), litres=data.get("litres"),
+                                             kg=data.get("kg"))
+        return _pickup_command(request, collect, output=s.CollectorPickupSerializer)
+
+    @extend_schema(request=s.PickupMissedSerializer, responses=s.CollectorPickupSerializer,
+                   description=(
+                       "Report the pickup missed, with a `reason` code and a `note` (required "
+                       "for `other`). Only a planned pickup can be missed: otherwise 409 "
+                       "`invalid_state`."))
+    @action(detail=True, methods=["post"])
+    def missed(self, request, pk=None):
+        def miss():
+            data = _valid(s.PickupMissedSerializer, request)
+            return services.pickup_missed(pickup=self.get_object(), reason=data["reason"],
+                                          note=data.get("note", ""))
+        return _pickup_command(request, miss, output=s.CollectorPickupSerializer)

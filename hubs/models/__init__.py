@@ -11,7 +11,7 @@ from .hubs import (
     ReservationStatus,
     StorageReservation,
 )
-from .pickups import PickupRequest, WasteStream
+from .pickups import MissedReason, PickupRequest, WasteStream
 from .planning import (
     GOODS,
     CollectorVehicle,
@@ -36,6 +36,7 @@ __all__ = [
     "HubOpeningHours",
     "HubShare",
     "LastMileChain",
+    "MissedReason",
     "PickupRequest",
     "PlannedRoute",
     "PlanningRun",

@@ -17,6 +17,15 @@ class WasteStream(models.TextChoices):
     PLASTICS_CANS = "plastics_cans", _("Plastics and cans")
 
 
+class MissedReason(models.TextChoices):
+    NOT_PUT_OUT = "not_put_out", _("Nothing was put out")
+    NO_ACCESS = "no_access", _("No access to the containers")
+    BLOCKED = "blocked", _("The street or bay was blocked")
+    CONTAMINATED = "contaminated", _("Wrong waste in the container")
+    VEHICLE_FULL = "vehicle_full", _("The vehicle was full")
+    OTHER = "other", _("Other")
+
+
 class PickupRequest(models.Model):
     """A shop's wish to have one waste stream collected on a day, inside a time window.
 
@@ -30,6 +39,7 @@ class PickupRequest(models.Model):
         COLLECTED = "collected", _("Collected")
         CANCELLED = "cancelled", _("Cancelled")
         UNPLANNED = "unplanned", _("Could not be planned")
+        MISSED = "missed", _("Missed")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="pickup_requests"
@@ -70,6 +80,21 @@ class PickupRequest(models.Model):
         _("for the collector"), max_length=20, blank=True,
         help_text=_("Set when the pickup's bay closed and no open bay nearby could take it."),
     )
+
+
+    rolled_through = models.DateField(
+        _("requested through"), null=True, blank=True,
+        help_text=_("A series' last day handled; later days are requested as they come "
+                    "inside the horizon."),
+    )
+    collected_litres = models.PositiveIntegerField(_("collected (litres)"), null=True,
+                                                   blank=True)
+    collected_kg = models.DecimalField(_("collected (kg)"), max_digits=7, decimal_places=1,
+                                       null=True, blank=True)
+    missed_reason = models.CharField(_("why missed"), max_length=20, choices=MissedReason.choices,
+                                     blank=True)
+    missed_note = models.CharField(_("collector's note"), max_length=200, blank=True)
+    outcome_at = models.DateTimeField(_("collected or missed at"), null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -84,6 +109,8 @@ class PickupRequest(models.Model):
                 condition=Q(window_end__gt=models.F("window_start")), name="pickup_window_ordered"
             ),
             models.CheckConstraint(condition=Q(volume_litres__gt=0), name="pickup_volume_positive"),
+            # Rolling a series forward requests each day once, however often it runs.
+            models.UniqueConstraint(fields=["series", "day"], name="pickup_series_day_once"),
         ]
         indexes = [models.Index(fields=["day", "status"], name="pickup_day_status")]
 

@@ -12,6 +12,8 @@ from .pickups import (
     MAX_SERIES_DAYS,
     MAX_VOLUME_LITRES,
     PickupError,
+    pickup_collected,
+    pickup_missed,
     pickup_request_cancel,
     pickup_request_create,
 )
@@ -27,6 +29,8 @@ __all__ = [
     "dock_reservation_cancel",
     "dock_reservation_create",
     "dock_reservation_move",
+    "pickup_collected",
+    "pickup_missed",
     "pickup_request_cancel",
     "pickup_request_create",
     "storage_reservation_cancel",

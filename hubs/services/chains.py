@@ -16,7 +16,7 @@ from bookings.models import Booking
 from organisations.models import Organisation
 from places import localtime
 
-from .. import errors
+from .. import errors, events
 from ..models import DockReservation, LastMileChain
 from .docks import dock_reservation_create, dock_reservation_move, local_instant
 
@@ -91,11 +91,13 @@ def chain_create(
             zero_emission=None if delivery_vehicle else True,
             channel=channel, booked_by=booked_by, note=f"last mile {inbound.reference}", now=now,
         )
-        return LastMileChain.objects.create(
+        chain = LastMileChain.objects.create(
             inbound=inbound, delivery=delivery, recipient=recipient,
             last_mile_operator=last_mile_operator, goods_litres=goods_litres,
             delivery_latest=delivery_latest,
         )
+        events.chain_created(chain)
+        return chain
 
 
 def _locked_chain(chain: LastMileChain) -> LastMileChain:
@@ -152,11 +154,15 @@ def chain_cancel(*, chain: LastMileChain, now=None) -> LastMileChain:
         ).update(status=LastMileChain.Status.CANCELLED)
         if not changed:
             raise errors.InvalidReservationState()
-        DockReservation.objects.filter(
+        inbound_cancelled = DockReservation.objects.filter(
             pk=chain.inbound_id, status=ReservationStatus.CONFIRMED
         ).update(status=ReservationStatus.CANCELLED, cancelled_at=now)
         delivery = Booking.objects.get(pk=chain.delivery_id)
         if delivery.status == Booking.Status.CONFIRMED:
             bookings.booking_cancel(booking=delivery, now=now)
-    chain.refresh_from_db()
+        chain.refresh_from_db()
+        chain.inbound.refresh_from_db()
+        if inbound_cancelled:  # not when the dock slot's own cancellation got here first
+            events.dock_reservation_cancelled(chain.inbound)
+        events.chain_cancelled(chain)
     return chain

@@ -19,7 +19,7 @@ from bookings.locking import lock_rows
 from bookings.services import check_own_vehicle
 from places import localtime
 
-from .. import errors
+from .. import errors, events
 from ..models import DockDoor, DockReservation, Hub, ReservationStatus, StorageReservation
 from ..selectors import DockDay, dock_day, last_bookable_day, storage_free_by_day, to_cm
 
@@ -123,12 +123,14 @@ def dock_reservation_create(
         municipality_id = charged_municipality_id(hub=hub, organisation=organisation,
                                                   stated=municipality)
         door = _find_door(hub, start, end, to_cm(length), municipality_id)
-        return _insert(
+        reservation = _insert(
             DockReservation, "D", hub=hub, door=door, organisation=organisation,
             municipality_id=municipality_id, vehicle=vehicle,
             plate=vehicle.plate if vehicle else "", vehicle_length_m=length,
             start=start, end=end, booked_by=booked_by, note=note,
         )
+        events.dock_reservation_created(reservation)
+        return reservation
 
 
 def charged_municipality_id(*, hub: Hub, organisation, stated=None) -> int | None:
@@ -200,10 +202,11 @@ def dock_reservation_cancel(*, reservation: DockReservation, now=None) -> DockRe
         ).update(status=ReservationStatus.CANCELLED, cancelled_at=now)
         if not changed:
             raise errors.InvalidReservationState()
+        reservation.refresh_from_db()
+        events.dock_reservation_cancelled(reservation)
         chain = getattr(reservation, "chain", None)
         if chain is not None and chain.status == chain.Status.BOOKED:
             chain_cancel(chain=chain, now=now)
-    reservation.refresh_from_db()
     return reservation
 
 
@@ -231,18 +234,22 @@ def storage_reservation_create(
         free = storage_free_by_day(hub, start_date, end_date)
         if min(free.values()) < pallets:
             raise errors.StorageFull()
-        return _insert(
+        reservation = _insert(
             StorageReservation, "S", hub=hub, organisation=organisation, pallets=pallets,
             start_date=start_date, end_date=end_date, note=note,
         )
+        events.storage_reservation_created(reservation)
+        return reservation
 
 
 def storage_reservation_cancel(*, reservation: StorageReservation, now=None):
     now = now or localtime.now()
-    changed = StorageReservation.objects.filter(
-        pk=reservation.pk, status=ReservationStatus.CONFIRMED
-    ).update(status=ReservationStatus.CANCELLED, cancelled_at=now)
-    if not changed:
-        raise errors.InvalidReservationState()
-    reservation.refresh_from_db()
+    with transaction.atomic():
+        changed = StorageReservation.objects.filter(
+            pk=reservation.pk, status=ReservationStatus.CONFIRMED
+        ).update(status=ReservationStatus.CANCELLED, cancelled_at=now)
+        if not changed:
+            raise errors.InvalidReservationState()
+        reservation.refresh_from_db()
+        events.storage_reservation_cancelled(reservation)
     return reservation

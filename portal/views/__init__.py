@@ -10,8 +10,10 @@ from .booking import (
     BookView,
     CalendarRenewView,
     GridView,
+    SeriesChangeView,
     SeriesCreateView,
     SeriesDetailView,
+    SeriesEndView,
 )
 from .pickups import PickupCancelView, PickupsView
 from .requests import RequestsView, RequestWithdrawView
@@ -48,7 +50,9 @@ __all__ = [
     "ProfileView",
     "RequestWithdrawView",
     "RequestsView",
+    "SeriesChangeView",
     "SeriesCreateView",
     "SeriesDetailView",
+    "SeriesEndView",
     "SignInView",
 ]

@@ -8,10 +8,12 @@ import segno
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from bookings import errors
+from bookings import errors, recurring
 from bookings.models import Booking, BookingSeries
 from organisations.services import calendar_token_renew
 from places import localtime
@@ -372,3 +374,77 @@ class SeriesDetailView(PortalView):
                 for item in series.not_booked
             ],
         )
+
+
+def own_series(organisation, pk) -> BookingSeries:
+    return get_object_or_404(BookingSeries.objects.select_related("bay__zone"),
+                             organisation=organisation, pk=pk)
+
+
+class SeriesChangeView(PortalView):
+    """Change a series as a whole; bookings the change does not fit stay and are listed."""
+
+    def _form(self, series, data=None):
+        bays = [series.bay, *(n.bay for n in self.near if n.bay.pk != series.bay_id)]
+        return forms.SeriesChangeForm(
+            data, organisation=self.organisation, bays=bays,
+            initial={"start_time": series.start_time, "duration": series.duration_minutes,
+                     "bay": series.bay})
+
+    def get(self, request, pk):
+        series = own_series(self.organisation, pk)
+        return self.render("series_change.html", series=series, form=self._form(series))
+
+    def post(self, request, pk):
+        series = own_series(self.organisation, pk)
+        form = self._form(series, request.POST)
+        if not form.is_valid():
+            response = self.render("series_change.html", series=series, form=form)
+            response.status_code = 422
+            return response
+        data = form.cleaned_data
+        try:
+            change = recurring.booking_series_change(
+                series=series, start_time=data["start_time"], duration_minutes=data["duration"],
+                bay=data["bay"], vehicle=data.get("vehicle"))
+        except errors.BookingError as exc:
+            forms.add_booking_error(form, exc)
+            response = self.render("series_change.html", series=series, form=form)
+            response.status_code = 409
+            return response
+        messages.success(request, ngettext(
+            "The recurring booking is changed; %(count)d booking moved.",
+            "The recurring booking is changed; %(count)d bookings moved.",
+            len(change.moved)) % {"count": len(change.moved)})
+        for item in change.not_moved:
+            messages.warning(request, _("%(day)s stays as it was: %(reason)s") % {
+                "day": date_format(dt.date.fromisoformat(item["day"]), "l j F"),
+                "reason": refusal_message(item["code"], item["message"])})
+        return redirect("portal:series", series.pk)
+
+
+class SeriesEndView(ConfirmedActionView):
+    def subject(self, pk):
+        return own_series(self.organisation, pk)
+
+    def confirmation(self, series):
+        return (
+            _("End the recurring booking at %(bay)s at %(time)s?") % {
+                "bay": series.bay.code, "time": series.start_time.strftime("%H:%M")},
+            _("Its coming bookings are cancelled and no more dates are booked; this cannot "
+              "be undone."),
+            _("Yes, end the recurring booking"),
+            reverse("portal:series", args=[series.pk]),
+        )
+
+    def act(self, series):
+        try:
+            cancelled = recurring.booking_series_end(series=series)
+        except errors.BookingError as exc:
+            messages.error(self.request, exc.message)
+        else:
+            messages.success(self.request, ngettext(
+                "The recurring booking is ended; %(count)d booking cancelled.",
+                "The recurring booking is ended; %(count)d bookings cancelled.",
+                len(cancelled)) % {"count": len(cancelled)})
+        return redirect("portal:series", series.pk)

@@ -219,6 +219,76 @@ def _waitlist_withdraw(cast):
     return Post(params={"pk": entry.pk})
 
 
+def _series_end(cast):
+    from bookings.recurring import booking_series_create
+
+    series = booking_series_create(
+        organisation=cast.carrier, bay=cast.bay, weekdays=[FRIDAY.weekday()],
+        start_time=dt.time(9), duration_minutes=30, first_day=FRIDAY,
+        until=FRIDAY + dt.timedelta(days=14), vehicle=cast.van).series
+    return Post(params={"pk": series.pk})
+
+
+def _pickup_body(**changes):
+    return {"stream": "glass", "volume_litres": 240, "day": str(SATURDAY),
+            "window_start": "07:00", "window_end": "11:00", **changes}
+
+
+def _shop_with_address(cast):
+    cast.carrier.latitude, cast.carrier.longitude = 52.16, 4.49
+    cast.carrier.save(update_fields=["latitude", "longitude"])
+
+
+def _pickup_create(cast):
+    _shop_with_address(cast)
+    return Post(body=_pickup_body(), other_body=_pickup_body(volume_litres=120))
+
+
+def _pickup_cancel(cast):
+    from hubs.services import pickup_request_create
+
+    _shop_with_address(cast)
+    pickup = pickup_request_create(organisation=cast.carrier, stream="glass", volume_litres=240,
+                                   day=SATURDAY, window_start=dt.time(7),
+                                   window_end=dt.time(11))
+    return Post(params={"pk": pickup.pk})
+
+
+def _planned_pickup_on_a_route(cast):
+    from hubs.models import PickupRequest, PlannedRoute, PlanningRun, RouteStop
+    from hubs.services import pickup_request_create
+    from tests.factories import CollectorVehicleFactory, OrganisationFactory
+
+    vehicle = CollectorVehicleFactory()
+    shop = OrganisationFactory(latitude=52.16, longitude=4.49)
+    pickup = pickup_request_create(organisation=shop, stream="glass", volume_litres=240,
+                                   day=SATURDAY, window_start=dt.time(7),
+                                   window_end=dt.time(11))
+    run = PlanningRun.objects.create(collector=vehicle.vehicle.organisation, day=SATURDAY,
+                                     status=PlanningRun.Status.APPLIED,
+                                     trigger=PlanningRun.Trigger.MANUAL)
+    route = PlannedRoute.objects.create(run=run, vehicle=vehicle, depot=vehicle.depot,
+                                        start=at(SATURDAY, "07:00"), end=at(SATURDAY, "09:00"),
+                                        distance_m=9000, trips=1)
+    RouteStop.objects.create(route=route, sequence=1, kind=RouteStop.Kind.PICKUP, pickup=pickup,
+                             latitude=52.16, longitude=4.49, arrival=at(SATURDAY, "07:30"),
+                             start=at(SATURDAY, "07:30"), end=at(SATURDAY, "07:40"))
+    PickupRequest.objects.filter(pk=pickup.pk).update(status=PickupRequest.Status.PLANNED)
+    return pickup, key_client(vehicle.vehicle.organisation)
+
+
+def _pickup_collected(cast):
+    pickup, collector = _planned_pickup_on_a_route(cast)
+    return Post(params={"pk": pickup.pk}, body={"litres": 200}, other_body={"litres": 210},
+                client=collector)
+
+
+def _pickup_missed(cast):
+    pickup, collector = _planned_pickup_on_a_route(cast)
+    return Post(params={"pk": pickup.pk}, body={"reason": "blocked"},
+                other_body={"reason": "no_access"}, client=collector)
+
+
 def _webhook_endpoint(cast):
     return Post(body={"url": "https://93.184.215.14/hook"},
                 other_body={"url": "https://93.184.215.14/other"})
@@ -243,8 +313,13 @@ SCENARIOS = {
     "/api/v1/hub-dock-reservations/{pk}/cancel/": _dock_cancel,
     "/api/v1/hub-storage-reservations/": _storage_create,
     "/api/v1/hub-storage-reservations/{pk}/cancel/": _storage_cancel,
+    "/api/v1/collector-pickups/{pk}/collected/": _pickup_collected,
+    "/api/v1/collector-pickups/{pk}/missed/": _pickup_missed,
+    "/api/v1/pickups/": _pickup_create,
+    "/api/v1/pickups/{pk}/cancel/": _pickup_cancel,
     "/api/v1/requests/": _request_create,
     "/api/v1/requests/{reference}/withdraw/": _request_withdraw,
+    "/api/v1/series/{pk}/end/": _series_end,
     "/api/v1/vehicles/": _vehicle_create,
     "/api/v1/waitlist/": _waitlist_join,
     "/api/v1/waitlist/{pk}/accept/": _waitlist_accept,

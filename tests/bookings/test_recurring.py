@@ -67,10 +67,11 @@ def test_dates_that_cannot_be_booked_are_listed_with_their_reason_not_dropped(ba
     assert result.series.not_booked[0]["message"] == "The bay is full at this time."
 
 
-def test_dates_beyond_the_booking_horizon_are_listed_as_too_far_ahead(bay):
+def test_dates_beyond_the_booking_horizon_wait_for_the_roll_forward_not_refused(bay):
     result = series(bay, OrganisationFactory(), until=FRIDAY + dt.timedelta(days=40))
-    assert {item.code for item in result.not_booked} == {errors.TooFarAhead.code}
+    assert result.not_booked == []
     assert all(b.start.date() <= FRIDAY + dt.timedelta(days=28) for b in result.booked)
+    assert result.series.booked_through == FRIDAY + dt.timedelta(days=28)
 
 
 def test_a_time_that_does_not_exist_on_the_clock_change_day_is_listed_not_guessed(bay):

@@ -32,10 +32,11 @@ LANGUAGES = {"nl": "nl-NL", "en": "en-GB"}
 SHOP_PAGES = [
     "portal:home", "portal:profile", "portal:map", "portal:grid", "portal:book",
     "portal:bookings", "portal:booking", "portal:booking_reschedule", "portal:series_create",
-    "portal:series", "portal:requests", "portal:notifications", "portal:api_keys",
-    "portal:readiness",
+    "portal:series", "portal:series_change", "portal:requests", "portal:notifications",
+    "portal:api_keys", "portal:readiness",
     # The confirmation pages of the destructive actions.
     "portal:booking_cancel", "portal:request_withdraw", "portal:api_key_revoke",
+    "portal:series_end",
 ]
 MUNICIPAL_PAGES = [
     "console:index", "console:zone_windows", "console:bay_windows", "console:whatif",
@@ -69,6 +70,8 @@ NOT_WALKED = {
     "enforcement:action": "a POST-only action of the enforcement page",
     "portal:calendar_renew": "a POST-only action of the bookings page",
     "portal:booking_alternative": "a POST-only action of the booking page",
+    "hubs:pickup-collected": "a POST-only form of the run sheet",
+    "hubs:pickup-missed": "a POST-only form of the run sheet",
     "schema": "the OpenAPI document (YAML), not a page",
     "swagger-ui": "drf-spectacular's Swagger UI, a third-party page",
     "redoc": "drf-spectacular's ReDoc, a third-party page",
@@ -206,6 +209,8 @@ def page_url(name: str, role: str, world) -> str:
         "portal:pickup_cancel": lambda: {"pk": things["pickup"].pk},
         "portal:api_key_revoke": lambda: {"pk": things["api_key"].pk},
         "portal:series": lambda: {"pk": things["series"].pk},
+        "portal:series_change": lambda: {"pk": things["series"].pk},
+        "portal:series_end": lambda: {"pk": things["series"].pk},
         "hubs:run-sheet": lambda: {"pk": things["route"].pk},
         "console:zone_windows": lambda: {"pk": things["zone"].pk},
         "console:whatif": lambda: {"pk": things["zone"].pk},

@@ -704,14 +704,15 @@ def test_earlier_today_is_marked_past(client_owner, bay):
     assert 'id="grid-reason"' not in page
 
 
-def test_the_recurring_form_states_and_keeps_to_the_horizon(client_owner, shop, bay):
+def test_the_recurring_form_books_to_the_horizon_and_leaves_later_dates_to_the_nights(
+        client_owner, shop, bay):
     form = client_owner.get("/portal/recurring/new/").content.decode()
-    assert "Bookings can be made up to 28 days ahead, until Friday 24 April 2026." in form
-    response = client_owner.post("/portal/recurring/new/", series_form(
-        bay, until=(FRIDAY + dt.timedelta(days=29)).isoformat()))
-    assert "Bookings can be made until Friday 24 April 2026 at the latest" in (
-        response.content.decode())
-    assert not BookingSeries.objects.exists()
+    assert "Dates until Friday 24 April 2026 are booked now" in form
+    client_owner.post("/portal/recurring/new/", series_form(
+        bay, until=(FRIDAY + dt.timedelta(days=60)).isoformat()))
+    series = BookingSeries.objects.get()
+    assert series.booked_through == FRIDAY + dt.timedelta(days=28)
+    assert series.not_booked == []
 
 
 # --- Which day requests are still collected for -------------------------------------------------

@@ -230,7 +230,7 @@ API = {
                 lambda c: {"hub": c.hub.pk, "pallets": 1, "start_date": SATURDAY_ISO,
                            "end_date": SATURDAY_ISO, "organisation": c.carrier.pk},
                 "organisation", 201, owned_by(ME_SHOP, "hubs.StorageReservation"),
-                may_change=("hubs.StorageReservation",)),
+                may_change=("hubs.StorageReservation", "notifications.Notification")),
     ],
     ("POST", "/api/v1/hub-storage-reservations/{id}/cancel/"): [
         Refused("shopkeeper",
@@ -245,6 +245,37 @@ API = {
         Refused("shopkeeper",
                 lambda c: f"/api/v1/requests/{c.booking_request.reference}/withdraw/", None,
                 "url", 404),
+    ],
+    ("POST", "/api/v1/pickups/"): [
+        Ignored("shopkeeper", lambda c: "/api/v1/pickups/",
+                lambda c: {"stream": "glass", "volume_litres": 240, "day": SATURDAY_ISO,
+                           "window_start": "07:00", "window_end": "11:00",
+                           "organisation": c.carrier.pk},
+                "organisation", 201, owned_by(ME_SHOP, "hubs.PickupRequest"),
+                may_change=("hubs.PickupRequest", "notifications.Notification")),
+    ],
+    ("POST", "/api/v1/pickups/{id}/cancel/"): [
+        Refused("carrier_key", lambda c: f"/api/v1/pickups/{c.pickup.pk}/cancel/", None, "url",
+                404),
+    ],
+    ("POST", "/api/v1/collector-pickups/{id}/collected/"): [
+        # the shop's pickup is on no route of the collector's
+        Refused("collector", lambda c: f"/api/v1/collector-pickups/{c.pickup.pk}/collected/",
+                lambda c: {"litres": 100}, "url", 404),
+    ],
+    ("POST", "/api/v1/collector-pickups/{id}/missed/"): [
+        Refused("collector", lambda c: f"/api/v1/collector-pickups/{c.pickup.pk}/missed/",
+                lambda c: {"reason": "blocked"}, "url", 404),
+    ],
+    ("PATCH", "/api/v1/series/{id}/"): [
+        Refused("carrier_key", lambda c: f"/api/v1/series/{c.series.pk}/",
+                lambda c: {"start_time": "11:00"}, "url", 404, method="patch"),
+        Refused("shopkeeper", lambda c: f"/api/v1/series/{c.series.pk}/",
+                lambda c: {"vehicle": c.van.pk}, "vehicle", 400, method="patch"),
+    ],
+    ("POST", "/api/v1/series/{id}/end/"): [
+        Refused("carrier_key", lambda c: f"/api/v1/series/{c.series.pk}/end/", None, "url",
+                404),
     ],
     ("POST", "/api/v1/vehicles/"): [
         Ignored("shopkeeper", lambda c: "/api/v1/vehicles/",
@@ -307,6 +338,8 @@ VALUES = {
     "delivery_vehicle_length_m", "goods_litres", "pallets", "start_date", "end_date", "id",
     "reference", "status", "created_at", "plate", "display_plate", "name", "category",
     "length_m", "weight_kg", "is_active", "url", "description", "event_types", "status_reason",
+    "start_time", "stream", "volume_litres", "containers", "day", "window_start", "window_end",
+    "recurrence_weekdays", "recurrence_until", "litres", "kg", "reason",
 }
 
 # --- Pages that take a POST, by route name ---------------------------------------------------
@@ -364,13 +397,26 @@ PAGES = {
                 lambda c: f"/portal/requests/{c.shop_request.reference}/withdraw/", None,
                 "url", 404),
     ],
+    "portal:series_change": [
+        Refused("carrier_session", lambda c: f"/portal/recurring/{c.series.pk}/change/",
+                lambda c: {"start_time": "11:00", "duration": "30", "bay": c.bay.pk}, "url",
+                404),
+        Refused("shopkeeper", lambda c: f"/portal/recurring/{c.series.pk}/change/",
+                lambda c: {"start_time": "10:00", "duration": "30", "bay": c.bay.pk,
+                           "vehicle": c.van.pk}, "vehicle", 422),
+    ],
+    "portal:series_end": [
+        Refused("carrier_session", lambda c: f"/portal/recurring/{c.series.pk}/end/",
+                lambda c: {"confirmed": "yes"}, "url", 404),
+    ],
     "portal:pickups": [
         Ignored("shopkeeper", lambda c: "/portal/pickups/",
                 lambda c: {"stream": "glass", "volume_litres": 120, "containers": 1,
                            "day": SATURDAY_ISO, "window_start": "07:00", "window_end": "11:00",
                            "token": "t-pickup", "organisation": c.carrier.pk},
                 "organisation", 302, owned_by(ME_SHOP, "hubs.PickupRequest"),
-                may_change=("hubs.PickupRequest", "portal.FormSubmission")),
+                may_change=("hubs.PickupRequest", "portal.FormSubmission",
+                            "notifications.Notification")),
     ],
     "portal:pickup_cancel": [
         Refused("carrier_session", lambda c: f"/portal/pickups/{c.pickup.pk}/cancel/", None,
@@ -454,6 +500,17 @@ PAGES = {
     "console:zone_zero_emission": NamesNoObjects("gouda_admin", "a page of coming dates"),
     "enforcement:page": NamesNoObjects("enforcer", "a plate check, read from the query string"),
     "hubs:run-sheet": NamesNoObjects("collector", "a printable page"),
+    # the shop's pickup is on no route of the collector's
+    "hubs:pickup-collected": [
+        Refused("collector",
+                lambda c: f"/hubs/routes/{c.route.pk}/pickups/{c.pickup.pk}/collected/",
+                lambda c: {"litres": "10"}, "url", 404),
+    ],
+    "hubs:pickup-missed": [
+        Refused("collector",
+                lambda c: f"/hubs/routes/{c.route.pk}/pickups/{c.pickup.pk}/missed/",
+                lambda c: {"reason": "blocked"}, "url", 404),
+    ],
     "hubs:bundling-report": NamesNoObjects("collector", "a report"),
     "hubs:routes": NamesNoObjects("collector", "a list of the collector's own routes"),
     "cds:zones": NamesNoObjects("anonymous", "open data, read only"),
