@@ -172,8 +172,8 @@ def test_a_plate_less_declaration_never_clears_the_zone(zone):
     bay = BayFactory(zone=zone)
     now = dt.datetime(2026, 3, 26, 6, tzinfo=LOCAL)
     with pytest.raises(access_errors.ZoneNoPlate):
-        booking_create(bay=bay, organisation=OrganisationFactory(), vehicle_length_m=6, vehicle_mass_kg=3500,
-                       zero_emission=True, start=at(D(2026, 3, 27), "08:00"),
+        booking_create(bay=bay, organisation=OrganisationFactory(), vehicle_length_m=6,
+                       vehicle_mass_kg=3500, zero_emission=True, start=at(D(2026, 3, 27), "08:00"),
                        end=at(D(2026, 3, 27), "08:30"), now=now)
     assert not Booking.objects.exists()
 
