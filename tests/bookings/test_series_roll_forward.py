@@ -33,7 +33,7 @@ def weekly_series(bay, organisation, weeks=10):
         return booking_series_create(
             organisation=organisation, bay=bay, weekdays=[FRI], start_time=dt.time(8),
             duration_minutes=30, first_day=FRIDAY, until=FRIDAY + dt.timedelta(weeks=weeks),
-            vehicle_length_m=Decimal("6"), zero_emission=False,
+            vehicle_length_m=Decimal("6"), vehicle_mass_kg=3500, zero_emission=False,
         ).series
 
 
@@ -74,6 +74,7 @@ def test_the_constraint_refuses_a_second_booking_of_a_series_date(bay):
     booking = Booking.objects.filter(series=series).first()
     twin = Booking(reference="VTWIN001", bay=bay, organisation=booking.organisation,
                    start=booking.start, end=booking.end, vehicle_length_m=Decimal("6"),
+                   vehicle_mass_kg=3500,
                    zero_emission=False, series=series)
     with pytest.raises(IntegrityError), transaction.atomic():
         twin.save()

@@ -66,6 +66,7 @@ def make_chain(carrier):
     return chain_create(
         hub=HubFactory(), organisation=carrier, vehicle_length_m=Decimal("12"),
         delivery_bay=BayFactory(), delivery_vehicle_length_m=Decimal("4"),
+        delivery_vehicle_mass_kg=3500,
         inbound_start=at(SATURDAY, "08:00"), inbound_end=at(SATURDAY, "08:30"),
         delivery_start=at(SATURDAY, "09:30"), delivery_end=at(SATURDAY, "09:50"))
 

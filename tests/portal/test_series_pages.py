@@ -20,7 +20,7 @@ def series(shop, bay):
     return booking_series_create(
         organisation=shop, bay=bay, weekdays=[FRIDAY.weekday()], start_time=dt.time(9),
         duration_minutes=30, first_day=FRIDAY, until=FRIDAY + dt.timedelta(weeks=3),
-        vehicle_length_m=Decimal("6"), zero_emission=False).series
+        vehicle_length_m=Decimal("6"), vehicle_mass_kg=3500, zero_emission=False).series
 
 
 def test_the_bookings_page_offers_change_and_end_for_each_series(client_owner, series):
@@ -33,7 +33,8 @@ def test_changing_the_start_time_moves_the_coming_bookings_and_lists_those_that_
         client_owner, series, bay, stranger_shop):
     blocked = FRIDAY + dt.timedelta(weeks=2)
     booking_create(bay=bay, organisation=stranger_shop, start=at(blocked, "10:00"),
-                   end=at(blocked, "10:30"), vehicle_length_m=6, zero_emission=False)
+                   end=at(blocked, "10:30"), vehicle_length_m=6, vehicle_mass_kg=3500,
+                   zero_emission=False)
     response = client_owner.post(f"/portal/recurring/{series.pk}/change/",
                                  {"start_time": "10:00", "duration": "30", "bay": bay.pk},
                                  follow=True)

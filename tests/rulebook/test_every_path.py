@@ -325,12 +325,18 @@ PATHS = {
 }
 
 
+# A series books only the dates inside the booking horizon; later dates are not refused but
+# left to the nightly roll forward, which books them through booking_create when they come
+# inside (tests/bookings/test_series_roll_forward.py).
+NOT_REFUSED = {("too_far_ahead", "recurring series")}
+
+
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("code", RULES)
 def test_every_path_refuses_with_the_rules_code(code, path):
     world = a_world()
     RULES[code](world)
-    assert PATHS[path](world) == {code}
+    assert PATHS[path](world) == (set() if (code, path) in NOT_REFUSED else {code})
     assert not Booking.objects.filter(organisation=world.carrier, bay=world.bay,
                                       start=at(SATURDAY, world.start)).exists()
 
