@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
@@ -79,7 +78,8 @@ class OccupancyStreamView(VensterAPIMixin, APIView):
     throttle_classes = [OccupancyStreamThrottle]
 
     @extend_schema(parameters=[OccupancyQuerySerializer],
-                   responses={(200, "text/event-stream"): OpenApiTypes.STR},
+                   # each event's data is the list of bays (all at first, then those changed)
+                   responses={(200, "text/event-stream"): OccupancySerializer(many=True)},
                    summary="Changes of bay occupancy as Server-Sent Events",
                    description="First a `snapshot` event with every bay, then an `occupancy` "
                                "event with the bays that changed, checked every few seconds. "
