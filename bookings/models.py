@@ -387,11 +387,18 @@ class BookingSeries(models.Model):
         refuse_another_organisations_vehicle(self)
 
 
-class WaitlistEntry(models.Model):
-    """A carrier waiting for a full time at a bay; a cancellation offers it to the first in line.
+class WaitlistQuerySet(models.QuerySet):
+    def holding(self, now):
+        """Open offers: each holds its time at the bay for its holder until it expires."""
+        return self.filter(status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now)
 
-    An offer does not hold the room: it invites the carrier to book (by accepting)
-    before it expires, after which the next in line is offered the time.
+
+class WaitlistEntry(models.Model):
+    """A carrier waiting for a full time at a bay; freed time is offered to the first in line.
+
+    An offer holds the room: for its offer period everybody else sees the time as
+    taken, and the holder books it with one claim; an offer that expires passes
+    to the next in line.
     """
 
     class Status(models.TextChoices):
@@ -425,6 +432,8 @@ class WaitlistEntry(models.Model):
     )
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
+    objects = WaitlistQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("waitlist entry")
@@ -432,6 +441,15 @@ class WaitlistEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="waitlist_ends_after_start"
+            ),
+            # A hold is only as good as its end: an offer always says until when it holds.
+            models.CheckConstraint(
+                condition=~Q(status="offered")
+                | Q(offered_at__isnull=False, offer_expires_at__gt=models.F("offered_at")),
+                name="waitlist_offer_holds_until_its_expiry",
+            ),
+            models.CheckConstraint(
+                condition=Q(vehicle_length_m__gt=0), name="waitlist_vehicle_length_positive"
             ),
         ]
         indexes = [

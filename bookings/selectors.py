@@ -14,7 +14,7 @@ from django.db.models import Q
 from places import caching, localtime
 from places.models import Closure, LoadingBay, TimeWindow
 
-from .models import Booking
+from .models import Booking, WaitlistEntry
 from .occupancy import BayDay, BayLimits
 
 
@@ -40,9 +40,11 @@ def bay_limits(bay: LoadingBay) -> BayLimits:
 
 def bay_days(
     bays: Iterable[LoadingBay], day: dt.date, *, exclude_booking_id: int | None = None,
-    rules_max_age: float | None = None,
+    rules_max_age: float | None = None, holds: bool = True, exclude_hold_id: int | None = None,
 ) -> dict[int, BayDay]:
-    """Each bay's day: its windows (its own, else its zone's), closures and occupying bookings.
+    """Each bay's day: its windows (its own, else its zone's), closures, occupying bookings
+    and the time held by open waitlist offers (unless ``holds`` is False; the holder's own
+    offer, ``exclude_hold_id``, leaves its time free for the holder).
 
     Bays must come with their zone (select_related). Three queries for any number of bays.
     With ``rules_max_age`` windows and closures come from the rules cache (see
@@ -56,6 +58,8 @@ def bay_days(
     else:
         _add_cached_rules(bays, day, result, rules_max_age)
     _add_bookings(bays, day, result, exclude_booking_id)
+    if holds:
+        _add_holds(bays, day, result, exclude_hold_id)
     return result
 
 
@@ -129,6 +133,19 @@ def _add_bookings(bays, day, result, exclude_booking_id):
     for pk, bay_id, start, end, length in bookings:
         if pk == exclude_booking_id:
             continue
+        result[bay_id].add_booking(
+            localtime.minute_of_day(day, start), localtime.minute_of_day(day, end), to_cm(length)
+        )
+
+
+def _add_holds(bays, day, result, exclude_hold_id):
+    """An open offer holds its time as a booking would, until it expires."""
+    day_start = localtime.day_start(day)
+    day_end = localtime.day_start(day + dt.timedelta(days=1))
+    held = WaitlistEntry.objects.holding(localtime.now()).filter(
+        bay_id__in=[b.pk for b in bays], start__lt=day_end, end__gt=day_start,
+    ).exclude(pk=exclude_hold_id).values_list("bay_id", "start", "end", "vehicle_length_m")
+    for bay_id, start, end, length in held:
         result[bay_id].add_booking(
             localtime.minute_of_day(day, start), localtime.minute_of_day(day, end), to_cm(length)
         )

@@ -22,7 +22,8 @@ class EventType(models.TextChoices):
     REQUEST_ALLOCATED = "request.allocated", _("Request allocated")
     REQUEST_REFUSED = "request.refused", _("Request refused")
     CLOSURE_ANNOUNCED = "closure.announced", _("Closure announced")
-    WAITLIST_OFFER = "waitlist.offer", _("Waitlist offer")
+    WAITLIST_OFFERED = "waitlist.offered", _("Waitlist offer")
+    WAITLIST_OFFER_EXPIRED = "waitlist.offer_expired", _("Waitlist offer expired")
 
 
 def new_secret() -> str:

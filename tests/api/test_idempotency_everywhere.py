@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from rest_framework.test import APIClient
@@ -208,9 +209,10 @@ def _waitlist_join(cast):
     return Post(body=body, other_body={**body, "note": "another"})
 
 
-def _waitlist_accept(cast):
+def _waitlist_claim(cast):
     entry, others = cast.full_bay_waitlist_entry()
-    booking_cancel(booking=others[0])  # offers the time to the first in line
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        booking_cancel(booking=others[0])  # once committed, offers the time to the first in line
     return Post(params={"pk": entry.pk})
 
 
@@ -247,7 +249,7 @@ SCENARIOS = {
     "/api/v1/requests/{reference}/withdraw/": _request_withdraw,
     "/api/v1/vehicles/": _vehicle_create,
     "/api/v1/waitlist/": _waitlist_join,
-    "/api/v1/waitlist/{pk}/accept/": _waitlist_accept,
+    "/api/v1/waitlist/{pk}/claim/": _waitlist_claim,
     "/api/v1/waitlist/{pk}/withdraw/": _waitlist_withdraw,
     "/api/v1/webhooks/endpoints/": _webhook_endpoint,
 }

@@ -266,8 +266,8 @@ API = {
         Refused("shopkeeper", lambda c: "/api/v1/waitlist/",
                 lambda c: waitlist_body(c, vehicle=c.van.pk), "vehicle", 400),
     ],
-    ("POST", "/api/v1/waitlist/{id}/accept/"): [
-        Refused("shopkeeper", lambda c: f"/api/v1/waitlist/{c.waitlist_entry.pk}/accept/",
+    ("POST", "/api/v1/waitlist/{id}/claim/"): [
+        Refused("shopkeeper", lambda c: f"/api/v1/waitlist/{c.waitlist_entry.pk}/claim/",
                 None, "url", 404),
     ],
     ("POST", "/api/v1/waitlist/{id}/withdraw/"): [
