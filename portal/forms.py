@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -174,6 +175,41 @@ class BookForm(GridForm):
     def slot_parts(self) -> tuple[int, int]:
         bay, minute = self.cleaned_data["slot"].split("@")
         return int(bay), int(minute)
+
+
+class WaitlistJoinForm(GridForm):
+    """A full cell of the grid, sent to the waitlist: wait=wait:<bay id>@<minute of the day>."""
+
+    wait = forms.RegexField(regex=r"^wait:[0-9]{1,19}@[0-9]{1,4}$", widget=forms.HiddenInput,
+                            error_messages={"invalid": _("This time is not on the grid. "
+                                                         "Choose a time again.")})
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_wait(self):
+        wait = self.cleaned_data["wait"]
+        if int(wait[len("wait:"):].split("@")[0]) > MAX_ID:
+            raise forms.ValidationError(_("This time is not on the grid. Choose a time again."),
+                                        code="invalid_slot")
+        return wait
+
+    def slot_parts(self) -> tuple[int, int]:
+        bay, minute = self.cleaned_data["wait"][len("wait:"):].split("@")
+        return int(bay), int(minute)
+
+    def error_messages(self) -> list[str]:
+        return [str(message) for messages in self.errors.values() for message in messages]
+
+    def grid_query(self) -> str:
+        """The grid this form came from, to show it again."""
+        data = self.cleaned_data
+        query = {"day": data["day"].isoformat(), "duration": data["duration"]}
+        if data.get("vehicle"):
+            query["vehicle"] = data["vehicle"].pk
+        else:
+            query["vehicle_length_m"] = data["vehicle_length_m"]
+            if data["zero_emission"]:
+                query["zero_emission"] = "on"
+        return urlencode(query)
 
 
 class RescheduleForm(forms.Form):

@@ -25,6 +25,7 @@ from .shop import (
     ProfileView,
     ReadinessView,
 )
+from .waitlist import WaitlistClaimView, WaitlistLeaveView, WaitlistView
 
 __all__ = [
     "ApiKeyRevokeView",
@@ -51,4 +52,7 @@ __all__ = [
     "SeriesCreateView",
     "SeriesDetailView",
     "SignInView",
+    "WaitlistClaimView",
+    "WaitlistLeaveView",
+    "WaitlistView",
 ]
