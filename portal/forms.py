@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -195,21 +194,6 @@ class WaitlistJoinForm(GridForm):
     def slot_parts(self) -> tuple[int, int]:
         bay, minute = self.cleaned_data["wait"][len("wait:"):].split("@")
         return int(bay), int(minute)
-
-    def error_messages(self) -> list[str]:
-        return [str(message) for messages in self.errors.values() for message in messages]
-
-    def grid_query(self) -> str:
-        """The grid this form came from, to show it again."""
-        data = self.cleaned_data
-        query = {"day": data["day"].isoformat(), "duration": data["duration"]}
-        if data.get("vehicle"):
-            query["vehicle"] = data["vehicle"].pk
-        else:
-            query["vehicle_length_m"] = data["vehicle_length_m"]
-            if data["zero_emission"]:
-                query["zero_emission"] = "on"
-        return urlencode(query)
 
 
 class RescheduleForm(forms.Form):

@@ -12,16 +12,18 @@ from bookings.models import Booking, WaitlistEntry
 from places import localtime
 
 from .. import forms, selectors, services
-from .base import ConfirmedActionView, PortalView, when
+from .base import ConfirmedActionView, when
+from .booking import GridView
 
 
-class WaitlistView(PortalView):
-    """GET: the organisation's entries and live offers. POST: join from a full grid slot."""
+class WaitlistView(GridView):
+    """GET: the organisation's entries and live offers. POST: join from a full grid slot;
+    a refusal shows the grid again with the reason, as a refused booking does."""
 
     def get(self, request):
-        return self._page()
+        return self._list()
 
-    def _page(self, status=200):
+    def _list(self, status=200):
         waitlist.expire_offers()  # on demand, besides the periodic task
         mine = (WaitlistEntry.objects.filter(organisation=self.organisation)
                 .select_related("bay", "booking").order_by("start"))
@@ -39,9 +41,7 @@ class WaitlistView(PortalView):
     def post(self, request):
         form = forms.WaitlistJoinForm(request.POST, organisation=self.organisation)
         if not form.is_valid():
-            for message in form.error_messages():
-                messages.error(request, message)
-            return redirect("portal:grid")
+            return self._page(form, status=422)
         data = form.cleaned_data
         bay_id, minute = form.slot_parts()
         bay = selectors.bookable_bay(bay_id)
@@ -57,8 +57,7 @@ class WaitlistView(PortalView):
         except services.AlreadySent:
             messages.info(request, _("This form was already sent; nothing was sent twice."))
         except errors.BookingError as exc:
-            messages.error(request, exc.message)
-            return redirect(f"{reverse('portal:grid')}?{form.grid_query()}")
+            return self._page(form, error=exc.message, wanted=(bay_id, minute), status=409)
         else:
             messages.success(request, _("You are on the waitlist for %(bay)s, %(when)s.")
                              % {"bay": entry.bay.code, "when": when(entry.start, entry.end)})

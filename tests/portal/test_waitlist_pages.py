@@ -42,15 +42,16 @@ def test_the_same_join_form_sent_twice_joins_once(client_owner, bay, taken):
 
 def test_a_free_time_is_not_waited_for_but_booked(client_owner, bay, taken):
     response = join(client_owner, bay, "10:00")
-    assert response.status_code == 302 and response["Location"].startswith("/portal/book/?")
+    assert response.status_code == 409
     assert not WaitlistEntry.objects.exists()
-    page = client_owner.get(response["Location"]).content.decode()
+    page = response.content.decode()
     assert "There is room at this time: book it directly." in page
+    assert f'value="{bay.pk}@{minute("10:00")}"' in page  # the grid again, to book it
 
 
 def test_a_forged_wait_value_changes_nothing(client_owner, bay, taken):
     data = {**grid_query(), "wait": "wait:99999999999999999999@1", "token": "w-2"}
-    assert client_owner.post("/portal/waitlist/", data).status_code == 302
+    assert client_owner.post("/portal/waitlist/", data).status_code == 422
     assert not WaitlistEntry.objects.exists()
 
 

@@ -364,6 +364,21 @@ PAGES = {
                 lambda c: f"/portal/requests/{c.shop_request.reference}/withdraw/", None,
                 "url", 404),
     ],
+    "portal:waitlist": [
+        # Joining names the vehicle: the carrier's van is not one the shop may choose.
+        Refused("shopkeeper", lambda c: "/portal/waitlist/",
+                lambda c: {"day": SATURDAY_ISO, "duration": 30, "vehicle": c.van.pk,
+                           "wait": "wait:" + slot(c, "08:00"), "token": "t-wait"},
+                "vehicle", 422),
+    ],
+    "portal:waitlist_claim": [
+        Refused("shopkeeper", lambda c: f"/portal/waitlist/{c.waitlist_entry.pk}/claim/",
+                lambda c: {"confirmed": "yes"}, "url", 404),
+    ],
+    "portal:waitlist_leave": [
+        Refused("shopkeeper", lambda c: f"/portal/waitlist/{c.waitlist_entry.pk}/leave/",
+                lambda c: {"confirmed": "yes"}, "url", 404),
+    ],
     "portal:pickups": [
         Ignored("shopkeeper", lambda c: "/portal/pickups/",
                 lambda c: {"stream": "glass", "volume_litres": 120, "containers": 1,
