@@ -14,7 +14,7 @@ from django.db.models import Q
 from places import caching, localtime
 from places.models import Closure, LoadingBay, TimeWindow
 
-from .models import Booking, WaitlistEntry
+from .models import Booking
 from .occupancy import BayDay, BayLimits
 
 
@@ -57,9 +57,8 @@ def bay_days(
         _add_rules(bays, day, result)
     else:
         _add_cached_rules(bays, day, result, rules_max_age)
-    _add_bookings(bays, day, result, exclude_booking_id)
-    if holds:
-        _add_holds(bays, day, result, exclude_hold_id)
+    _add_bookings(bays, day, result, exclude_booking_id,
+                  held_at=localtime.now() if holds else None, exclude_hold_id=exclude_hold_id)
     return result
 
 
@@ -124,28 +123,18 @@ def closure_minutes(closure: Closure, day: dt.date) -> tuple[int, int]:
     )
 
 
-def _add_bookings(bays, day, result, exclude_booking_id):
+def _add_bookings(bays, day, result, exclude_booking_id, *, held_at, exclude_hold_id):
+    """The occupying bookings, and the time open waitlist offers hold as a booking would
+    (held_at: now; None leaves the holds out)."""
     day_start = localtime.day_start(day)
     day_end = localtime.day_start(day + dt.timedelta(days=1))
     max_buffer = max((bay.zone.buffer_minutes for bay in bays), default=0)
     bookings = Booking.objects.occupying_stays(
-        [b.pk for b in bays], localtime.later(day_start, -max_buffer), day_end)
+        [b.pk for b in bays], localtime.later(day_start, -max_buffer), day_end,
+        held_at=held_at, exclude_hold_id=exclude_hold_id)
     for pk, bay_id, start, end, length in bookings:
-        if pk == exclude_booking_id:
+        if pk is not None and pk == exclude_booking_id:
             continue
-        result[bay_id].add_booking(
-            localtime.minute_of_day(day, start), localtime.minute_of_day(day, end), to_cm(length)
-        )
-
-
-def _add_holds(bays, day, result, exclude_hold_id):
-    """An open offer holds its time as a booking would, until it expires."""
-    day_start = localtime.day_start(day)
-    day_end = localtime.day_start(day + dt.timedelta(days=1))
-    held = WaitlistEntry.objects.holding(localtime.now()).filter(
-        bay_id__in=[b.pk for b in bays], start__lt=day_end, end__gt=day_start,
-    ).exclude(pk=exclude_hold_id).values_list("bay_id", "start", "end", "vehicle_length_m")
-    for bay_id, start, end, length in held:
         result[bay_id].add_booking(
             localtime.minute_of_day(day, start), localtime.minute_of_day(day, end), to_cm(length)
         )

@@ -312,3 +312,15 @@ def test_two_claims_and_a_stranger_cannot_all_take_the_held_time():
         assert outcomes["HeldForWaitlist"] + outcomes["BayFull"] == 1, outcomes
         held = Booking.objects.occupying().filter(bay=bay).overlapping(entry.start, entry.end)
         assert [b.organisation_id for b in held] == [entry.organisation_id], round_
+
+
+@pytest.mark.django_db
+def test_the_sql_of_held_stays_returns_the_open_offers_but_the_holders_own(bay, offer):
+    window = (at(FRIDAY, "07:00"), at(FRIDAY, "11:00"))
+    held = Booking.objects.occupying_stays([bay.pk], *window, held_at=localtime.now())
+    assert [(pk, start, end) for pk, _bay, start, end, _length in held] == [
+        (None, offer.start, offer.end)]
+    assert Booking.objects.occupying_stays([bay.pk], *window, held_at=localtime.now(),
+                                           exclude_hold_id=offer.pk) == []
+    later = localtime.later(offer.offer_expires_at, 0)
+    assert Booking.objects.occupying_stays([bay.pk], *window, held_at=later) == []
