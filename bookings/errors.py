@@ -93,6 +93,13 @@ class BayFull(BookingError):
     http_status = 409
 
 
+class HeldForWaitlist(BookingError):
+    code = "held_for_waitlist"
+    default_message = _("This time is held for a carrier on the waitlist; try again after "
+                        "the offer ends.")
+    http_status = 409
+
+
 class VehicleBusy(BookingError):
     code = "vehicle_busy"
     default_message = _("This vehicle is already booked elsewhere at this time.")

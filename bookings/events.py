@@ -1,7 +1,8 @@
-"""What the booking service tells the outside world, inside the booking's own transaction.
+"""What the booking service tells the outside world, inside the change's own transaction.
 
-The webhook outbox row (and a waitlist offer) commit or roll back with the
-booking; delivery happens after the commit.
+The webhook outbox row and the notification commit or roll back with the change;
+delivery is queued after the commit. Time a change frees is offered to the
+waitlist after the commit (bookings.waitlist.offer_after_commit).
 """
 
 from __future__ import annotations
@@ -48,14 +49,14 @@ def status_changed(booking: Booking, *, now) -> None:
     """
     from webhooks.services import publish_event
 
-    from .waitlist import offer_freed_room
+    from .waitlist import offer_after_commit
 
     publish_event(booking.organisation, STATUS_EVENTS[booking.status], booking_payload(booking))
     if booking.status == Booking.Status.NO_SHOW:
         _tell_no_show(booking)
     freed_from = _freed_from(booking, now)
     if freed_from is not None:
-        offer_freed_room(booking, start=freed_from, now=now)
+        offer_after_commit([booking.bay_id], freed_from, booking.end, now=now)
 
 
 def _freed_from(booking: Booking, now):
@@ -90,14 +91,60 @@ def booking_rescheduled(booking: Booking, *, old_bay_id: int, old_start, old_end
     """A booking moved: announce it and offer the time it left to the waitlist."""
     from webhooks.services import publish_event
 
-    from .waitlist import offer_time
+    from .waitlist import offer_after_commit
 
     payload = booking_payload(booking) | {
         "previous": {"bay_id": old_bay_id,
                      "start": old_start.astimezone(localtime.LOCAL).isoformat(),
                      "end": old_end.astimezone(localtime.LOCAL).isoformat()}}
     publish_event(booking.organisation, "booking.rescheduled", payload)
-    offer_time(old_bay_id, max(old_start, now), old_end, now=now)
+    offer_after_commit([old_bay_id], max(old_start, now), old_end, now=now)
+
+
+def waitlist_offered(entry) -> None:
+    """An offer now holds its time for the entry: tell its organisation, in its language."""
+    from django.utils.translation import gettext as _
+
+    from notifications.services import in_language_of, notify
+    from webhooks.services import publish_event
+
+    from .waitlist import entry_payload
+
+    payload = entry_payload(entry)
+    start = entry.start.astimezone(localtime.LOCAL)
+    with in_language_of(entry.organisation):
+        notify(
+            organisation=entry.organisation, kind="waitlist.offered",
+            title=_("Room at bay %(bay)s on %(start)s") % {
+                "bay": entry.bay.code, "start": f"{start:%d-%m %H:%M}"},
+            body=_("Time came free for your waitlisted stay and is held for you. Claim it "
+                   "before %(expires)s to book it.") % {
+                "expires": f"{entry.offer_expires_at.astimezone(localtime.LOCAL):%H:%M}"},
+            payload=payload,
+        )
+    publish_event(entry.organisation, "waitlist.offered", payload)
+
+
+def waitlist_offer_expired(entry) -> None:
+    """An offer ended unclaimed: its holder hears that the time went to the next in line."""
+    from django.utils.translation import gettext as _
+
+    from notifications.services import in_language_of, notify
+    from webhooks.services import publish_event
+
+    from .waitlist import entry_payload
+
+    payload = entry_payload(entry)
+    start = entry.start.astimezone(localtime.LOCAL)
+    with in_language_of(entry.organisation):
+        notify(
+            organisation=entry.organisation, kind="waitlist.offer_expired",
+            title=_("Offer expired: bay %(bay)s on %(start)s") % {
+                "bay": entry.bay.code, "start": f"{start:%d-%m %H:%M}"},
+            body=_("The held time was not claimed in time and is no longer held for you."),
+            payload=payload,
+        )
+    publish_event(entry.organisation, "waitlist.offer_expired", payload)
 
 
 def booking_affected(booking: Booking, *, closure=None):

@@ -24,27 +24,42 @@ class BookingQuerySet(models.QuerySet):
     def overlapping(self, start, end):
         return self.filter(start__lt=end, end__gt=start)
 
-    def occupying_stays(self, bay_ids: list[int], start, end) -> list[tuple]:
+    def occupying_stays(self, bay_ids: list[int], start, end, *, held_at=None,
+                        exclude_hold_id: int | None = None) -> list[tuple]:
         """(pk, bay_id, start, end, vehicle_length_m) of the occupying bookings at these bays
-        that overlap [start, end).
+        that overlap [start, end); with ``held_at``, also the time open waitlist offers hold
+        then (pk None: a hold is no booking), but for ``exclude_hold_id``'s own.
 
-        The same rows as occupying().overlapping() but written as SQL: this runs on every
-        availability query and every booking, and building the ORM query (and a model
-        instance per row) cost more CPU than running it.
+        The same rows as occupying().overlapping() (and WaitlistEntry.objects.holding())
+        but written as SQL in one query: this runs on every availability query and every
+        booking, and building the ORM query (and a model instance per row) cost more CPU
+        than running it.
         """
         if not bay_ids:
             return []
         connection = connections[self.db]
         quote = connection.ops.quote_name
-        sql = (
-            f"SELECT {quote('id')}, {quote('bay_id')}, {quote('start')}, {quote('end')}, "
-            f"{quote('vehicle_length_m')} FROM {quote(Booking._meta.db_table)} "
-            f"WHERE {quote('bay_id')} IN ({', '.join(['%s'] * len(bay_ids))}) "
-            f"AND {quote('status')} IN ({', '.join(['%s'] * len(Booking.OCCUPYING))}) "
-            f"AND {quote('start')} < %s AND {quote('end')} > %s"
-        )
         adapt = connection.ops.adapt_datetimefield_value
+        columns = (f"{quote('bay_id')}, {quote('start')}, {quote('end')}, "
+                   f"{quote('vehicle_length_m')}")
+        in_bays = f"{quote('bay_id')} IN ({', '.join(['%s'] * len(bay_ids))})"
+        overlapping = f"{quote('start')} < %s AND {quote('end')} > %s"
+        sql = (
+            f"SELECT {quote('id')}, {columns} FROM {quote(Booking._meta.db_table)} "
+            f"WHERE {in_bays} "
+            f"AND {quote('status')} IN ({', '.join(['%s'] * len(Booking.OCCUPYING))}) "
+            f"AND {overlapping}"
+        )
         params = [*bay_ids, *Booking.OCCUPYING, adapt(end), adapt(start)]
+        if held_at is not None:
+            sql += (
+                f" UNION ALL SELECT NULL, {columns} FROM {quote(WaitlistEntry._meta.db_table)} "
+                f"WHERE {in_bays} AND {quote('status')} = %s "
+                f"AND {quote('offer_expires_at')} > %s AND {overlapping} "
+                f"AND {quote('id')} <> %s"
+            )
+            params += [*bay_ids, WaitlistEntry.Status.OFFERED, adapt(held_at), adapt(end),
+                       adapt(start), exclude_hold_id or 0]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -399,11 +414,18 @@ class BookingSeries(models.Model):
         refuse_another_organisations_vehicle(self)
 
 
-class WaitlistEntry(models.Model):
-    """A carrier waiting for a full time at a bay; a cancellation offers it to the first in line.
+class WaitlistQuerySet(models.QuerySet):
+    def holding(self, now):
+        """Open offers: each holds its time at the bay for its holder until it expires."""
+        return self.filter(status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now)
 
-    An offer does not hold the room: it invites the carrier to book (by accepting)
-    before it expires, after which the next in line is offered the time.
+
+class WaitlistEntry(models.Model):
+    """A carrier waiting for a full time at a bay; freed time is offered to the first in line.
+
+    An offer holds the room: for its offer period everybody else sees the time as
+    taken, and the holder books it with one claim; an offer that expires passes
+    to the next in line.
     """
 
     class Status(models.TextChoices):
@@ -437,6 +459,8 @@ class WaitlistEntry(models.Model):
     )
     created_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
+    objects = WaitlistQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("waitlist entry")
@@ -444,6 +468,15 @@ class WaitlistEntry(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="waitlist_ends_after_start"
+            ),
+            # A hold is only as good as its end: an offer always says until when it holds.
+            models.CheckConstraint(
+                condition=~Q(status="offered")
+                | Q(offered_at__isnull=False, offer_expires_at__gt=models.F("offered_at")),
+                name="waitlist_offer_holds_until_its_expiry",
+            ),
+            models.CheckConstraint(
+                condition=Q(vehicle_length_m__gt=0), name="waitlist_vehicle_length_positive"
             ),
         ]
         indexes = [

@@ -40,9 +40,11 @@ def bay_limits(bay: LoadingBay) -> BayLimits:
 
 def bay_days(
     bays: Iterable[LoadingBay], day: dt.date, *, exclude_booking_id: int | None = None,
-    rules_max_age: float | None = None,
+    rules_max_age: float | None = None, holds: bool = True, exclude_hold_id: int | None = None,
 ) -> dict[int, BayDay]:
-    """Each bay's day: its windows (its own, else its zone's), closures and occupying bookings.
+    """Each bay's day: its windows (its own, else its zone's), closures, occupying bookings
+    and the time held by open waitlist offers (unless ``holds`` is False; the holder's own
+    offer, ``exclude_hold_id``, leaves its time free for the holder).
 
     Bays must come with their zone (select_related). Three queries for any number of bays.
     With ``rules_max_age`` windows and closures come from the rules cache (see
@@ -55,7 +57,8 @@ def bay_days(
         _add_rules(bays, day, result)
     else:
         _add_cached_rules(bays, day, result, rules_max_age)
-    _add_bookings(bays, day, result, exclude_booking_id)
+    _add_bookings(bays, day, result, exclude_booking_id,
+                  held_at=localtime.now() if holds else None, exclude_hold_id=exclude_hold_id)
     return result
 
 
@@ -120,14 +123,17 @@ def closure_minutes(closure: Closure, day: dt.date) -> tuple[int, int]:
     )
 
 
-def _add_bookings(bays, day, result, exclude_booking_id):
+def _add_bookings(bays, day, result, exclude_booking_id, *, held_at, exclude_hold_id):
+    """The occupying bookings, and the time open waitlist offers hold as a booking would
+    (held_at: now; None leaves the holds out)."""
     day_start = localtime.day_start(day)
     day_end = localtime.day_start(day + dt.timedelta(days=1))
     max_buffer = max((bay.zone.buffer_minutes for bay in bays), default=0)
     bookings = Booking.objects.occupying_stays(
-        [b.pk for b in bays], localtime.later(day_start, -max_buffer), day_end)
+        [b.pk for b in bays], localtime.later(day_start, -max_buffer), day_end,
+        held_at=held_at, exclude_hold_id=exclude_hold_id)
     for pk, bay_id, start, end, length in bookings:
-        if pk == exclude_booking_id:
+        if pk is not None and pk == exclude_booking_id:
             continue
         result[bay_id].add_booking(
             localtime.minute_of_day(day, start), localtime.minute_of_day(day, end), to_cm(length)

@@ -75,19 +75,21 @@ def _check_local_times(start, end):
 
 def _check_fits(
     *, bay: LoadingBay, start, end, length_cm: int, zero_emission: bool, exclude_booking_id=None,
-    rules_max_age: float = 0,
+    rules_max_age: float = 0, held_entry_id: int | None = None,
 ) -> None:
-    """Refuse unless the stay fits the bay's windows, closures and room at every minute.
+    """Refuse unless the stay fits the bay's windows, closures and room at every minute,
+    with the time held by waitlist offers taken (but for the holder's own, ``held_entry_id``).
     The rules are read as current as ``rules_max_age`` seconds allow (0: now)."""
     day = start.astimezone(localtime.LOCAL).date()
-    bay_day = bay_days([bay], day, exclude_booking_id=exclude_booking_id,
-                       rules_max_age=rules_max_age)[bay.pk]
-    refusal = bay_day.refusal(
-        localtime.minute_of_day(day, start),
-        localtime.minute_of_day(day, end),
-        length_cm,
-        zero_emission,
-    )
+    minutes = (localtime.minute_of_day(day, start), localtime.minute_of_day(day, end),
+               length_cm, zero_emission)
+    refusal = bay_days([bay], day, exclude_booking_id=exclude_booking_id,
+                       rules_max_age=rules_max_age, exclude_hold_id=held_entry_id,
+                       )[bay.pk].refusal(*minutes)
+    if isinstance(refusal, errors.BayFull) and bay_days(
+            [bay], day, exclude_booking_id=exclude_booking_id, rules_max_age=rules_max_age,
+            holds=False)[bay.pk].refusal(*minutes) is None:
+        raise errors.HeldForWaitlist()  # full only because of a hold: say so, not "full"
     if refusal is not None:
         raise refusal
 
@@ -135,11 +137,13 @@ def booking_create(
     booked_by=None,
     note: str = "",
     now: dt.datetime | None = None,
+    held_entry_id: int | None = None,
 ) -> Booking:
     """Book kerb time at a bay, or raise the BookingError that says why not.
 
     Give a vehicle, or (for a supplier's vehicle the shop does not know) its
-    length, maximum mass and whether it is zero-emission.
+    length, maximum mass and whether it is zero-emission. Time held by a waitlist offer is
+    taken for everybody but its holder, who claims it by passing the entry (held_entry_id).
     """
     start, end = _check_local_times(start, end)
     check_own_vehicle(vehicle=vehicle, organisation=organisation)
@@ -149,14 +153,14 @@ def booking_create(
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
             return _book(bay_id=bay.pk, start=start, end=end, facts=facts, now=now,
-                         organisation=organisation, channel=channel, booked_by=booked_by,
-                         note=note)
+                         held_entry_id=held_entry_id, organisation=organisation,
+                         channel=channel, booked_by=booked_by, note=note)
         except _ReferenceTaken:
             continue
     raise RuntimeError("Could not generate a unique booking reference.")
 
 
-def _book(*, bay_id, start, end, facts: VehicleFacts, now, **fields) -> Booking:
+def _book(*, bay_id, start, end, facts: VehicleFacts, now, held_entry_id, **fields) -> Booking:
     """One attempt of booking_create, in one transaction."""
     with transaction.atomic():
         locked_at = time.monotonic()
@@ -165,7 +169,8 @@ def _book(*, bay_id, start, end, facts: VehicleFacts, now, **fields) -> Booking:
         clean = booking_zero_emission(bay=bay, start=start, end=end, facts=facts)
         # the rules version read with the lock is as current as reading it again
         _check_fits(bay=bay, start=start, end=end, length_cm=to_cm(facts.length_m),
-                    zero_emission=clean, rules_max_age=time.monotonic() - locked_at)
+                    zero_emission=clean, rules_max_age=time.monotonic() - locked_at,
+                    held_entry_id=held_entry_id)
         _check_vehicle_free(vehicle=facts.vehicle, start=start, end=end)
         check_quota(zone=bay.zone, organisation_id=fields["organisation"].pk, start=start,
                     end=end)

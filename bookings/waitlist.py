@@ -1,11 +1,17 @@
-"""The waitlist: when a wanted time at a bay is full, wait for a cancellation.
+"""The waitlist: when a wanted time at a bay is full, wait for time to come free.
 
-A cancellation that frees room offers the time to the first carrier in line
-whose stay now fits, by notification (email) and a `waitlist.offer` webhook,
-for WAITLIST_OFFER_MINUTES. An offer that expires passes to the next in line
-(the periodic task in api/tasks.py, and on demand whenever the waitlist is
-read). Accepting an offer books through booking_create, so every rule and
-the capacity lock apply as usual; an offer does not hold the room.
+Every freeing of kerb time (cancel, reschedule, no-show release, early check-out,
+a closure lifted or shortened, windows widened) calls offer_after_commit() once:
+after the freeing commits, the time goes to the first carriers in line whose stay
+now fits, by notification and a `waitlist.offered` webhook. An offer HOLDS its
+time for WAITLIST_OFFER_MINUTES: availability shows it taken and booking_create
+refuses everybody else there (`held_for_waitlist`); the holder claims it with one
+call, through booking_create and every rule. An offer that expires passes to the
+next in line (the periodic task in api/tasks.py, and on demand whenever the
+waitlist is read), or the time is simply free again.
+
+Offers of a bay change under the bay's row lock, and each entry's status moves by
+a conditional update, so concurrent frees, expiries and claims act once.
 """
 
 from __future__ import annotations
@@ -15,14 +21,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from places import localtime
 from places.models import LoadingBay
 
 from . import errors
-from .locking import lock_rows
+from .locking import lock_ids
 from .models import Booking, WaitlistEntry
 from .selectors import bay_days, to_cm
 from .vehicle_facts import vehicle_facts
@@ -81,6 +86,7 @@ def waitlist_join(
 
 
 def _refusal(bay, start, end, length_cm: int, zero_emission: bool):
+    """Why the stay does not fit now, open offers' holds counted (None: it fits)."""
     day = start.astimezone(localtime.LOCAL).date()
     bay_day = bay_days([bay], day)[bay.pk]
     return bay_day.refusal(
@@ -89,84 +95,79 @@ def _refusal(bay, start, end, length_cm: int, zero_emission: bool):
     )
 
 
-def offer_freed_room(booking: Booking, *, start=None, now: dt.datetime | None = None
-                     ) -> WaitlistEntry | None:
-    """Called in the transaction that freed `booking`'s time (from `start`, by default its
-    start): offer it to the first in line.
+def offer_after_commit(bay_ids, start=None, end=None, *, now: dt.datetime | None = None
+                       ) -> None:
+    """The one call of every path that frees kerb time at these bays (bays or their ids) in
+    [start, end); without start and end (a rule changed: a closure lifted, windows widened),
+    every waiting entry of the bays is looked at.
 
-    The bay is not locked here: the status change holds the booking row, and
-    taking the bay after it would invert the order reschedule uses (bay, then
-    booking) and risk a deadlock. The accepted race: two releases at one
-    bay at once may offer the same entry twice, which only sends it twice.
+    Once the freeing commits, the time is offered in its own transaction: the bay
+    lock is then taken first, as every booker takes it, so no lock order is inverted
+    and the freed time is seen by exactly one offer round at a time.
     """
-    return offer_time(booking.bay_id, start or booking.start, booking.end,
-                      now=now or localtime.now())
+    bay_ids = sorted({getattr(bay, "pk", bay) for bay in bay_ids})
+    start = start or dt.datetime.min.replace(tzinfo=dt.UTC)
+    end = end or dt.datetime.max.replace(tzinfo=dt.UTC)
+    transaction.on_commit(lambda: [offer_time(bay_id, start, end, now=now)
+                                   for bay_id in bay_ids])
 
 
-def offer_time(bay_id: int, start, end, *, now) -> WaitlistEntry | None:
-    """Offer [start, end) at the bay to the first waiting entry that fits now."""
+def offer_time(bay_id: int, start, end, *, now: dt.datetime | None = None
+               ) -> list[WaitlistEntry]:
+    """Offer [start, end) at the bay to the waiting entries that now fit, first come first."""
+    now = now or localtime.now()
+    start = max(start, now)
     if end <= start:
-        return None
-    return _offer_next(bay_id, start, end, now)
+        return []
+    with transaction.atomic():
+        lock_ids(LoadingBay, [bay_id])
+        return _offer_waiting(bay_id, start, end, now)
 
 
-def _offer_next(bay_id: int, start, end, now) -> WaitlistEntry | None:
-    """Offer the first waiting entry overlapping [start, end) whose stay fits now."""
+def _offer_waiting(bay_id: int, start, end, now) -> list[WaitlistEntry]:
+    """Under the bay's lock: offer each waiting entry overlapping [start, end) whose stay
+    fits. Each offer holds its time at once, so the next entry is checked against it and
+    room freed for one stay goes to one entry."""
     waiting = WaitlistEntry.objects.filter(
         bay_id=bay_id, status=WaitlistEntry.Status.WAITING, start__lt=end, end__gt=start
     ).select_related("bay__zone", "organisation").order_by("created_at", "pk")
+    offered = []
     for entry in waiting:
         if entry.start <= now:
-            _set_status(entry, WaitlistEntry.Status.EXPIRED)
-            continue
-        if _has_open_offer(entry, now):
+            _move(entry, WaitlistEntry.Status.WAITING, WaitlistEntry.Status.EXPIRED)
             continue
         if _refusal(entry.bay, entry.start, entry.end, to_cm(entry.vehicle_length_m),
-                    entry.zero_emission) is None:
-            _make_offer(entry, now)
-            return entry
-    return None
+                    entry.zero_emission) is None and _make_offer(entry, now):
+            offered.append(entry)
+    return offered
 
 
-def _has_open_offer(entry: WaitlistEntry, now) -> bool:
-    """Someone else holds an unexpired offer for an overlapping time: one offer at a time."""
-    return WaitlistEntry.objects.filter(
-        bay_id=entry.bay_id, status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now,
-        start__lt=entry.end, end__gt=entry.start,
-    ).exists()
+def _move(entry: WaitlistEntry, from_status: str, to_status: str, **fields) -> bool:
+    """Change the entry's status only if it still has from_status (a withdrawal or a claim
+    racing this one wins or loses as a whole)."""
+    changed = WaitlistEntry.objects.filter(pk=entry.pk, status=from_status).update(
+        status=to_status, **fields)
+    if changed:
+        entry.status = to_status
+        for name, value in fields.items():
+            setattr(entry, name, value)
+    return bool(changed)
 
 
-def _set_status(entry: WaitlistEntry, status: str) -> None:
-    entry.status = status
-    entry.save(update_fields=["status"])
+def _make_offer(entry: WaitlistEntry, now) -> bool:
+    from .events import waitlist_offered
 
-
-def _make_offer(entry: WaitlistEntry, now) -> None:
-    from notifications.services import in_language_of, notify
-    from webhooks.services import publish_event
-
-    entry.status = WaitlistEntry.Status.OFFERED
-    entry.offered_at = now
-    entry.offer_expires_at = localtime.later(now, offer_minutes())
-    entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
-    payload = entry_payload(entry)
-    start = entry.start.astimezone(localtime.LOCAL)
-    with in_language_of(entry.organisation):
-        notify(
-            organisation=entry.organisation, kind="waitlist.offer",
-            title=_("Room at bay %(bay)s on %(start)s") % {
-                "bay": entry.bay.code, "start": f"{start:%d-%m %H:%M}"},
-            body=_("A cancellation made room for your waitlisted time. Accept the offer "
-                   "before %(expires)s to book it.") % {
-                "expires": f"{entry.offer_expires_at.astimezone(localtime.LOCAL):%H:%M}"},
-            payload=payload,
-        )
-    publish_event(entry.organisation, "waitlist.offer", payload)
+    if not _move(entry, WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED,
+                 offered_at=now, offer_expires_at=localtime.later(now, offer_minutes())):
+        return False
+    waitlist_offered(entry)
+    return True
 
 
 def entry_payload(entry: WaitlistEntry) -> dict:
     return {
         "waitlist_entry": entry.pk,
+        "status": entry.status,
         "bay": entry.bay.code,
         "bay_id": entry.bay_id,
         "start": entry.start.astimezone(localtime.LOCAL).isoformat(),
@@ -177,7 +178,13 @@ def entry_payload(entry: WaitlistEntry) -> dict:
 
 
 def expire_offers(*, now: dt.datetime | None = None) -> int:
-    """Close offers past their time and offer each time to the next in line. Returns how many."""
+    """Close offers past their time and pass each one's time on. Returns how many.
+
+    Idempotent: each offer is expired by a conditional update under its bay's lock,
+    so a second run (or a concurrent one, or a claim at the last second) acts once.
+    """
+    from .events import waitlist_offer_expired
+
     now = now or localtime.now()
     expired = 0
     due = WaitlistEntry.objects.filter(
@@ -185,24 +192,29 @@ def expire_offers(*, now: dt.datetime | None = None) -> int:
     ).values_list("pk", "bay_id")
     for entry_id, bay_id in list(due):
         with transaction.atomic():
-            lock_rows(LoadingBay.objects.all(), [bay_id])  # offers of a bay change one at a time
-            entry = WaitlistEntry.objects.filter(pk=entry_id).first()
+            lock_ids(LoadingBay, [bay_id])
             changed = WaitlistEntry.objects.filter(
                 pk=entry_id, status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now
             ).update(status=WaitlistEntry.Status.EXPIRED)
             if changed:
                 expired += 1
-                _offer_next(bay_id, entry.start, entry.end, now)
+                entry = WaitlistEntry.objects.select_related("bay", "organisation").get(
+                    pk=entry_id)
+                waitlist_offer_expired(entry)
+                _offer_waiting(bay_id, max(entry.start, now), entry.end, now)
     return expired
 
 
-def waitlist_accept(*, entry: WaitlistEntry, booked_by=None,
-                    now: dt.datetime | None = None) -> Booking:
-    """Book the offered time; refused once the offer expired or when the room went meanwhile."""
+def waitlist_claim(*, entry: WaitlistEntry, booked_by=None, channel=Booking.Channel.API,
+                   now: dt.datetime | None = None) -> Booking:
+    """The holder books the held time: through booking_create and every rule, the hold
+    left out for the holder only. Refused once the offer is over."""
     from .services import booking_create
 
     now = now or localtime.now()
     with transaction.atomic():
+        # the bay first, as every booker and every offer round takes it; then the entry
+        lock_ids(LoadingBay, [entry.bay_id])
         # of=self: PostgreSQL cannot lock the nullable side (vehicle) of the join.
         current = (WaitlistEntry.objects.select_for_update(of=("self",))
                    .select_related("bay", "vehicle").get(pk=entry.pk))
@@ -214,7 +226,7 @@ def waitlist_accept(*, entry: WaitlistEntry, booked_by=None,
             vehicle_length_m=None if current.vehicle else current.vehicle_length_m,
             vehicle_mass_kg=None if current.vehicle else current.vehicle_mass_kg,
             zero_emission=None if current.vehicle else current.zero_emission,
-            channel=Booking.Channel.API, booked_by=booked_by, now=now,
+            channel=channel, booked_by=booked_by, now=now, held_entry_id=current.pk,
         )
         current.status, current.booking = WaitlistEntry.Status.ACCEPTED, booking
         current.save(update_fields=["status", "booking"])
@@ -225,11 +237,13 @@ def waitlist_withdraw(*, entry: WaitlistEntry, now: dt.datetime | None = None) -
     """Leave the line; a withdrawn offer passes to the next in line."""
     now = now or localtime.now()
     with transaction.atomic():
-        current = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+        lock_ids(LoadingBay, [entry.bay_id])
+        current = WaitlistEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
         if current.status not in (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED):
             raise errors.InvalidState()
         was_offered = current.status == WaitlistEntry.Status.OFFERED
-        _set_status(current, WaitlistEntry.Status.WITHDRAWN)
-        if was_offered:
-            _offer_next(current.bay_id, current.start, current.end, now)
+        current.status = WaitlistEntry.Status.WITHDRAWN
+        current.save(update_fields=["status"])
+        if was_offered:  # the held time is free again: the next in line gets it
+            _offer_waiting(current.bay_id, max(current.start, now), current.end, now)
     return current

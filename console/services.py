@@ -16,6 +16,7 @@ from bookings.affected import (
     rules_refusals,
     standing_bookings,
 )
+from bookings.waitlist import offer_after_commit
 from places.models import Closure, LoadingBay, TimeWindow, Weekday, Zone
 
 from .bay_files import BayFileError, read_rows, text_of
@@ -72,6 +73,7 @@ def windows_replace(
     with transaction.atomic():
         saved = _write_windows(zone=zone, bay=bay, windows=windows)
         rules_changed_announce(bays_of(zone=zone, bay=bay), now=now)
+        offer_after_commit(bays_of(zone=zone, bay=bay))  # wider windows may fit a waiting stay
     return saved
 
 

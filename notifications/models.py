@@ -15,7 +15,8 @@ class Notification(models.Model):
         REQUEST_ALLOCATED = "request.allocated", _("Request allocated")
         REQUEST_REFUSED = "request.refused", _("Request refused")
         CLOSURE_ANNOUNCED = "closure.announced", _("Closure announced")
-        WAITLIST_OFFER = "waitlist.offer", _("Waitlist offer")
+        WAITLIST_OFFERED = "waitlist.offered", _("Waitlist offer")
+        WAITLIST_OFFER_EXPIRED = "waitlist.offer_expired", _("Waitlist offer expired")
         PICKUP_PLANNED = "pickup.planned", _("Pickup planned")
         ZERO_EMISSION_ACCESS_ENDING = "zero_emission.access_ending", _(
             "Zero-emission access ending")

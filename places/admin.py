@@ -2,9 +2,11 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from bookings.admin import start_allocation_run
+from bookings.waitlist import offer_after_commit
 from console.admin_scoping import MunicipalityScopedAdmin
 
 from .models import Closure, LoadingBay, Municipality, TimeWindow, Zone
+from .services import closure_bays
 
 
 class AnnouncesWindowChanges:
@@ -22,6 +24,7 @@ class AnnouncesWindowChanges:
         from bookings.affected import rules_changed_announce
 
         rules_changed_announce(bays)
+        offer_after_commit(bays)  # wider windows may fit a waiting stay
 
 
 @admin.register(Municipality)
@@ -98,7 +101,21 @@ class ClosureAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
     list_select_related = ["zone__municipality", "bay"]
 
     def save_model(self, request, obj, form, change):
-        """Saved and announced by the same service as the console's closures."""
+        """Saved and announced by the same service as the console's closures; a closure
+        changed here may free kerb time, which is offered to the waitlist."""
         from bookings.affected import closure_save
 
+        before = list(closure_bays(Closure.objects.get(pk=obj.pk))) if change else []
         closure_save(obj)
+        offer_after_commit(before)
+
+    # A closure removed here frees kerb time: offered to the waitlist.
+    def delete_model(self, request, obj):
+        bays = list(closure_bays(obj))
+        super().delete_model(request, obj)
+        offer_after_commit(bays)
+
+    def delete_queryset(self, request, queryset):
+        bays = [bay for closure in queryset for bay in closure_bays(closure)]
+        super().delete_queryset(request, queryset)
+        offer_after_commit(bays)

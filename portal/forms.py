@@ -175,6 +175,26 @@ class BookForm(GridForm):
         return int(bay), int(minute)
 
 
+class WaitlistJoinForm(GridForm):
+    """A full cell of the grid, sent to the waitlist: wait=wait:<bay id>@<minute of the day>."""
+
+    wait = forms.RegexField(regex=r"^wait:[0-9]{1,19}@[0-9]{1,4}$", widget=forms.HiddenInput,
+                            error_messages={"invalid": _("This time is not on the grid. "
+                                                         "Choose a time again.")})
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_wait(self):
+        wait = self.cleaned_data["wait"]
+        if int(wait[len("wait:"):].split("@")[0]) > MAX_ID:
+            raise forms.ValidationError(_("This time is not on the grid. Choose a time again."),
+                                        code="invalid_slot")
+        return wait
+
+    def slot_parts(self) -> tuple[int, int]:
+        bay, minute = self.cleaned_data["wait"][len("wait:"):].split("@")
+        return int(bay), int(minute)
+
+
 class RescheduleForm(forms.Form):
     day = DayField(label=_("Day"), widget=DateInput())
     start_time = forms.TimeField(label=_("Start time"), widget=TimeInput())

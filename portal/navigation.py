@@ -90,6 +90,7 @@ HEADER = {
 }
 
 _BOOKINGS = ("portal:bookings", _("My bookings"), ("portal:booking", "portal:series"))
+_WAITLIST = ("portal:waitlist", _("Waitlist"), ("portal:waitlist_claim", "portal:waitlist_leave"))
 
 # The sections' links, by role: what the portal, the console and the collector's pages offer.
 SECTION = {
@@ -97,6 +98,7 @@ SECTION = {
         Link("portal:home", _("Overview")),
         Link("portal:grid", _("Book a slot"), ("portal:book", "portal:series_create")),
         Link(*_BOOKINGS),
+        Link(*_WAITLIST),
         Link("portal:map", _("Bays nearby")),
         Link("portal:requests", _("Requests")),
         Link("portal:pickups", _("Waste pickups")),
@@ -109,6 +111,7 @@ SECTION = {
         Link("portal:home", _("Overview")),
         Link("portal:grid", _("Book a slot"), ("portal:book", "portal:series_create")),
         Link(*_BOOKINGS),
+        Link(*_WAITLIST),
         Link("portal:requests", _("Requests")),
         Link("portal:docks", _("Dock reservations")),
         Link("portal:readiness", _("Zero-emission zones")),

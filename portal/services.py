@@ -19,6 +19,7 @@ from bookings import recurring
 from bookings.affected import booking_accept_alternative
 from bookings.models import Booking
 from bookings.services import booking_cancel, booking_create, booking_reschedule
+from bookings.waitlist import waitlist_join
 from notifications.models import Notification
 from notifications.services import in_language_of, notify
 from places import localtime
@@ -138,6 +139,12 @@ def book_series(*, token: str, organisation, user, **series) -> recurring.Series
                 payload={"series": result.series.pk},
             )
     return result
+
+
+def join_waitlist(*, token: str, organisation, **wanted):
+    """Join the waitlist for a full time from the portal, once per form."""
+    with sent_once(token=token, organisation=organisation):
+        return waitlist_join(organisation=organisation, **wanted)
 
 
 def once(*, token: str, organisation, action, **kwargs):

@@ -35,4 +35,7 @@ urlpatterns = [
     path("api-keys/", views.ApiKeysView.as_view(), name="api_keys"),
     path("api-keys/<str:pk>/revoke/", views.ApiKeyRevokeView.as_view(), name="api_key_revoke"),
     path("docks/", views.DockReservationsView.as_view(), name="docks"),
+    path("waitlist/", views.WaitlistView.as_view(), name="waitlist"),
+    path("waitlist/<int:pk>/claim/", views.WaitlistClaimView.as_view(), name="waitlist_claim"),
+    path("waitlist/<int:pk>/leave/", views.WaitlistLeaveView.as_view(), name="waitlist_leave"),
 ]

@@ -22,7 +22,8 @@ class EventType(models.TextChoices):
     REQUEST_ALLOCATED = "request.allocated", _("Request allocated")
     REQUEST_REFUSED = "request.refused", _("Request refused")
     CLOSURE_ANNOUNCED = "closure.announced", _("Closure announced")
-    WAITLIST_OFFER = "waitlist.offer", _("Waitlist offer")
+    WAITLIST_OFFERED = "waitlist.offered", _("Waitlist offer")
+    WAITLIST_OFFER_EXPIRED = "waitlist.offer_expired", _("Waitlist offer expired")
     SERIES_CHANGED = "series.changed", _("Recurring booking changed")
     SERIES_ENDED = "series.ended", _("Recurring booking ended")
     SERIES_ROLL_FORWARD_FAILED = "series.roll_forward_failed", _(

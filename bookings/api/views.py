@@ -203,8 +203,8 @@ class WaitlistViewSet(OwnedViewSet):
 
     @extend_schema(request=s.WaitlistJoinSerializer, responses={201: s.WaitlistEntrySerializer},
                    description=(
-                       "Wait for a full time at a bay; a cancellation offers it to the first "
-                       "in line, who then has a limited time to accept."))
+                       "Wait for a full time at a bay; time that comes free is offered to the "
+                       "first in line and held for them for a limited time to claim it."))
     def create(self, request):
         """Wait for a full time at a bay; a cancellation offers it to the first in line."""
         def join():
@@ -215,14 +215,15 @@ class WaitlistViewSet(OwnedViewSet):
                                           vehicle=data.get("vehicle"), **facts)
         return self._command(request, join, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={201: s.BookingSerializer},
-                   description="Book the offered time before the offer expires.")
+    @extend_schema(request=None, responses={201: s.BookingSerializer}, description=(
+        "Book the time an offer holds for you, before the offer expires. The booking goes "
+        "through every rule; 409 `offer_not_open` once the offer is over."))
     @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        """Book the offered time before the offer expires."""
+    def claim(self, request, pk=None):
+        """Book the time the offer holds, before the offer expires."""
         return self._command(
-            request, lambda: waitlist.waitlist_accept(entry=self.get_object(),
-                                                      booked_by=_user(request)),
+            request, lambda: waitlist.waitlist_claim(entry=self.get_object(),
+                                                     booked_by=_user(request)),
             output=s.BookingSerializer, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.WaitlistEntrySerializer,

@@ -27,6 +27,7 @@ from .shop import (
     ProfileView,
     ReadinessView,
 )
+from .waitlist import WaitlistClaimView, WaitlistLeaveView, WaitlistView
 
 __all__ = [
     "ApiKeyRevokeView",
@@ -55,4 +56,7 @@ __all__ = [
     "SeriesDetailView",
     "SeriesEndView",
     "SignInView",
+    "WaitlistClaimView",
+    "WaitlistLeaveView",
+    "WaitlistView",
 ]

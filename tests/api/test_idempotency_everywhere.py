@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 from rest_framework.test import APIClient
@@ -198,7 +199,8 @@ def _request_withdraw(cast):
 
 
 def _vehicle_create(cast):
-    body = {"plate": "VX-123-B", "category": "van", "length_m": "5.5"}
+    # A plate VehicleFactory never draws (VX...B), whatever its sequence has reached.
+    body = {"plate": "GX-123-B", "category": "van", "length_m": "5.5"}
     return Post(body=body, other_body={**body, "length_m": "6"})
 
 
@@ -208,9 +210,10 @@ def _waitlist_join(cast):
     return Post(body=body, other_body={**body, "note": "another"})
 
 
-def _waitlist_accept(cast):
+def _waitlist_claim(cast):
     entry, others = cast.full_bay_waitlist_entry()
-    booking_cancel(booking=others[0])  # offers the time to the first in line
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        booking_cancel(booking=others[0])  # once committed, offers the time to the first in line
     return Post(params={"pk": entry.pk})
 
 
@@ -322,7 +325,7 @@ SCENARIOS = {
     "/api/v1/series/{pk}/end/": _series_end,
     "/api/v1/vehicles/": _vehicle_create,
     "/api/v1/waitlist/": _waitlist_join,
-    "/api/v1/waitlist/{pk}/accept/": _waitlist_accept,
+    "/api/v1/waitlist/{pk}/claim/": _waitlist_claim,
     "/api/v1/waitlist/{pk}/withdraw/": _waitlist_withdraw,
     "/api/v1/webhooks/endpoints/": _webhook_endpoint,
 }

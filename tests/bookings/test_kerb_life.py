@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import TestCase
 
 from bookings import errors, services
 from bookings.models import Booking, WaitlistEntry
@@ -172,38 +173,48 @@ def waiting(bay, booking):
                          start=at(FRIDAY, "09:20"), end=at(FRIDAY, "09:30"))
 
 
+def committed():
+    """Run what the commit of the freeing runs: the offer to the waitlist."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def offered(entry):
     entry.refresh_from_db()
     return entry.status == WaitlistEntry.Status.OFFERED
 
 
 def test_a_no_show_release_offers_the_time_to_the_waitlist(waiting):
-    services.release_no_shows(now=at(FRIDAY, "09:15"))
+    with committed():
+        services.release_no_shows(now=at(FRIDAY, "09:15"))
     assert offered(waiting)
 
 
 def test_an_early_check_out_offers_the_rest_to_the_waitlist(booking, waiting):
     services.booking_check_in(booking=booking, now=at(FRIDAY, "08:55"))
-    services.booking_check_out(booking=booking, now=at(FRIDAY, "09:05"))
+    with committed():
+        services.booking_check_out(booking=booking, now=at(FRIDAY, "09:05"))
     assert offered(waiting)
 
 
 def test_a_check_out_at_the_end_offers_nothing(booking, waiting):
     services.booking_check_in(booking=booking, now=at(FRIDAY, "08:55"))
-    services.booking_check_out(booking=booking, now=at(FRIDAY, "09:30"))
+    with committed():
+        services.booking_check_out(booking=booking, now=at(FRIDAY, "09:30"))
     waiting.refresh_from_db()
     assert waiting.status == WaitlistEntry.Status.WAITING
 
 
 def test_a_reschedule_offers_the_time_it_left(bay, booking, waiting):
-    services.booking_reschedule(booking=booking, start=at(FRIDAY, "10:00"),
-                                end=at(FRIDAY, "10:30"))
+    with committed():
+        services.booking_reschedule(booking=booking, start=at(FRIDAY, "10:00"),
+                                    end=at(FRIDAY, "10:30"))
     assert offered(waiting)
 
 
 def test_a_reschedule_that_keeps_the_waited_for_time_offers_nothing(bay, booking, waiting):
-    services.booking_reschedule(booking=booking, start=at(FRIDAY, "09:05"),
-                                end=at(FRIDAY, "09:30"))
+    with committed():
+        services.booking_reschedule(booking=booking, start=at(FRIDAY, "09:05"),
+                                    end=at(FRIDAY, "09:30"))
     waiting.refresh_from_db()
     assert waiting.status == WaitlistEntry.Status.WAITING
 

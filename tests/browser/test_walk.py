@@ -33,10 +33,10 @@ SHOP_PAGES = [
     "portal:home", "portal:profile", "portal:map", "portal:grid", "portal:book",
     "portal:bookings", "portal:booking", "portal:booking_reschedule", "portal:series_create",
     "portal:series", "portal:series_change", "portal:requests", "portal:notifications",
-    "portal:api_keys", "portal:readiness",
-    # The confirmation pages of the destructive actions.
+    "portal:api_keys", "portal:readiness", "portal:waitlist",
+    # The confirmation pages of the destructive actions (and of claiming an offer).
     "portal:booking_cancel", "portal:request_withdraw", "portal:api_key_revoke",
-    "portal:series_end",
+    "portal:series_end", "portal:waitlist_claim", "portal:waitlist_leave",
 ]
 MUNICIPAL_PAGES = [
     "console:index", "console:zone_windows", "console:bay_windows", "console:whatif",
@@ -211,6 +211,8 @@ def page_url(name: str, role: str, world) -> str:
         "portal:series": lambda: {"pk": things["series"].pk},
         "portal:series_change": lambda: {"pk": things["series"].pk},
         "portal:series_end": lambda: {"pk": things["series"].pk},
+        "portal:waitlist_claim": lambda: {"pk": things["offer"].pk},
+        "portal:waitlist_leave": lambda: {"pk": things["waiting"].pk},
         "hubs:run-sheet": lambda: {"pk": things["route"].pk},
         "console:zone_windows": lambda: {"pk": things["zone"].pk},
         "console:whatif": lambda: {"pk": things["zone"].pk},

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from api.services import api_key_create
-from bookings.models import Booking, BookingRequest, BookingSeries
+from bookings.models import Booking, BookingRequest, BookingSeries, WaitlistEntry
 from bookings.requests import request_submit
 from hubs import demo as hubs_demo
 from hubs.models import PickupRequest, PlannedRoute
@@ -79,7 +79,21 @@ def _shop_things(things, organisation, user, today: dt.date) -> None:
     things["request"] = BookingRequest.objects.filter(organisation=organisation).first()
     things["pickup"] = PickupRequest.objects.filter(organisation=organisation).first()
     things["api_key"], _secret = api_key_create(organisation=organisation, name="Planning")
+    things["waiting"], things["offer"] = _waitlist_things(organisation, bay, day)
     assert BookingSeries.objects.filter(organisation=organisation).exists()
+
+
+def _waitlist_things(organisation, bay, day: dt.date):
+    """One entry waiting and one whose offer holds its time, as the waitlist page shows them."""
+    def entry(start: dt.time, **fields):
+        begins = localtime.make_local(day, start)
+        return WaitlistEntry.objects.create(
+            organisation=organisation, bay=bay, vehicle_length_m=Decimal("6"),
+            zero_emission=True, start=begins, end=localtime.later(begins, 30), **fields)
+
+    now = localtime.now()
+    return entry(dt.time(9)), entry(dt.time(10), status=WaitlistEntry.Status.OFFERED,
+                                    offered_at=now, offer_expires_at=localtime.later(now, 60))
 
 
 def _municipal_things(things, municipality) -> None:

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.test import TestCase
 from django.utils import translation
 
 from bookings import waitlist
@@ -53,8 +54,8 @@ def test_a_closure_notice_and_its_email_are_in_the_shops_language(language, titl
 
 
 @pytest.mark.parametrize(("language", "title", "body"), [
-    ("nl", "Plaats op laadplek B-1 op", "Door een annulering is er plaats"),
-    ("en", "Room at bay B-1 on", "A cancellation made room"),
+    ("nl", "Plaats op laadplek B-1 op", "Er is tijd vrijgekomen"),
+    ("en", "Room at bay B-1 on", "Time came free"),
 ])
 def test_a_waitlist_offer_is_in_the_waiting_shops_language(language, title, body):
     bay = BayFactory(code="B-1", max_vehicles=1)
@@ -64,8 +65,9 @@ def test_a_waitlist_offer_is_in_the_waiting_shops_language(language, title, body
     waiting = vehicle_of(language)
     waitlist.waitlist_join(organisation=waiting.organisation, bay=bay, vehicle=waiting,
                            start=at(FRIDAY, "08:00"), end=at(FRIDAY, "08:30"))
-    with translation.override(OTHER[language]):  # the carrier cancels in its own language
+    with translation.override(OTHER[language]), \
+            TestCase.captureOnCommitCallbacks(execute=True):  # the carrier cancels in its language
         booking_cancel(booking=booked)
-    offer = Notification.objects.get(organisation=waiting.organisation, kind="waitlist.offer")
+    offer = Notification.objects.get(organisation=waiting.organisation, kind="waitlist.offered")
     assert offer.title.startswith(title)
     assert offer.body.startswith(body)

@@ -71,7 +71,7 @@ OWN_PAGES = {
     None: ["home", "login", "schema", "swagger-ui", "redoc", "cds:zones"],
     "winkel": ["portal:home", "portal:map", "portal:grid", "portal:bookings", "portal:booking",
                "portal:booking_reschedule", "portal:profile", "portal:api_keys",
-               "portal:readiness"],
+               "portal:readiness", "portal:waitlist"],
     "vervoerder": ["api:booking-list", "api:booking-detail", "api:vehicle-detail",
                    "api:calendar-feed", "api:zone-list", "api:bay-geojson", "portal:home",
                    "api:vehicle-readiness", "api:series-list", "api:pickup-list"],
@@ -301,6 +301,7 @@ def demo_cast(objects: dict) -> SimpleNamespace:
              if isinstance(value, dict)}
     return SimpleNamespace(**named, shop_booking=named["booking"],
                            shop_request=named["booking_request"],
+                           shop_waitlist_entry=named["waitlist_entry"],
                            carrier=SimpleNamespace(calendar_token=objects["calendar_token"]))
 
 

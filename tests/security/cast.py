@@ -77,6 +77,7 @@ class Cast:
     booking: object
     booking_request: object
     waitlist_entry: object
+    shop_waitlist_entry: object
     webhook_endpoint: object
     webhook_delivery: object
     shop: object
@@ -143,6 +144,9 @@ def make_cast() -> Cast:
     booking_create(bay=bay, organisation=shop, vehicle_length_m=Decimal("4"),
                    vehicle_mass_kg=3500, zero_emission=True,
                    start=at(SATURDAY, "08:00"), end=at(SATURDAY, "08:30"))
+    shop_waitlist_entry = WaitlistEntry.objects.create(
+        organisation=shop, bay=bay, vehicle_length_m=Decimal("4"), zero_emission=True,
+        start=at(SATURDAY, "08:00"), end=at(SATURDAY, "08:30"))
     shop_request = request_submit(
         organisation=shop, zone=zone, earliest_start=at(SATURDAY, "09:00"),
         latest_end=at(SATURDAY, "10:30"), duration_minutes=30, bays=[bay],
@@ -196,6 +200,7 @@ def make_cast() -> Cast:
         leiden=leiden, gouda=gouda, zone=zone, bay=bay, gouda_zone=gouda_zone,
         gouda_bay=gouda_bay, closure=closure, carrier=carrier, van=van, booking=booking,
         booking_request=booking_request, waitlist_entry=waitlist_entry,
+        shop_waitlist_entry=shop_waitlist_entry,
         webhook_endpoint=webhook_endpoint, webhook_delivery=webhook_delivery, shop=shop,
         shop_booking=shop_booking, shop_request=shop_request, series=series, pickup=pickup,
         collector=collector, route=route, hub=hub, dock_reservation=dock_reservation,

@@ -297,8 +297,8 @@ API = {
         Refused("shopkeeper", lambda c: "/api/v1/waitlist/",
                 lambda c: waitlist_body(c, vehicle=c.van.pk), "vehicle", 400),
     ],
-    ("POST", "/api/v1/waitlist/{id}/accept/"): [
-        Refused("shopkeeper", lambda c: f"/api/v1/waitlist/{c.waitlist_entry.pk}/accept/",
+    ("POST", "/api/v1/waitlist/{id}/claim/"): [
+        Refused("shopkeeper", lambda c: f"/api/v1/waitlist/{c.waitlist_entry.pk}/claim/",
                 None, "url", 404),
     ],
     ("POST", "/api/v1/waitlist/{id}/withdraw/"): [
@@ -407,6 +407,21 @@ PAGES = {
     ],
     "portal:series_end": [
         Refused("carrier_session", lambda c: f"/portal/recurring/{c.series.pk}/end/",
+                lambda c: {"confirmed": "yes"}, "url", 404),
+    ],
+    "portal:waitlist": [
+        # Joining names the vehicle: the carrier's van is not one the shop may choose.
+        Refused("shopkeeper", lambda c: "/portal/waitlist/",
+                lambda c: {"day": SATURDAY_ISO, "duration": 30, "vehicle": c.van.pk,
+                           "wait": "wait:" + slot(c, "08:00"), "token": "t-wait"},
+                "vehicle", 422),
+    ],
+    "portal:waitlist_claim": [
+        Refused("shopkeeper", lambda c: f"/portal/waitlist/{c.waitlist_entry.pk}/claim/",
+                lambda c: {"confirmed": "yes"}, "url", 404),
+    ],
+    "portal:waitlist_leave": [
+        Refused("shopkeeper", lambda c: f"/portal/waitlist/{c.waitlist_entry.pk}/leave/",
                 lambda c: {"confirmed": "yes"}, "url", 404),
     ],
     "portal:pickups": [
