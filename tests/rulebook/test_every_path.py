@@ -22,7 +22,7 @@ from bookings.models import AllocationRun, Booking, BookingRequest, Quota, Waitl
 from bookings.recurring import booking_series_create
 from bookings.requests import request_submit
 from bookings.services import booking_create, new_reference
-from bookings.waitlist import waitlist_accept
+from bookings.waitlist import waitlist_claim as claim_offer
 from hubs.services.chains import chain_create
 from notifications.models import Notification
 from places import localtime
@@ -297,7 +297,7 @@ def waitlist_claim(world):
         vehicle_mass_kg=declared.get("vehicle_mass_kg"), zero_emission=True, start=start,
         end=end, status=WaitlistEntry.Status.OFFERED, offered_at=localtime.now(),
         offer_expires_at=localtime.later(localtime.now(), 15))
-    return _codes_of(lambda: waitlist_accept(entry=entry))
+    return _codes_of(lambda: claim_offer(entry=entry))
 
 
 def last_mile_chain(world):
