@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,7 +11,8 @@ from django.conf import settings
 from django.db.models import Q
 
 from places import caching, localtime
-from places.models import Closure, LoadingBay, TimeWindow
+from places.models import Closure, LoadingBay
+from places.selectors import windows_in_force
 
 from .models import Booking
 from .occupancy import BayDay, BayLimits
@@ -81,15 +81,9 @@ def _add_cached_rules(bays, day, result, max_age):
 
 
 def _add_windows(bays, day, result):
-    zone_ids = {bay.zone_id for bay in bays}
-    windows = TimeWindow.objects.filter(
-        Q(bay__in=[b.pk for b in bays]) | Q(zone__in=zone_ids), weekday=day.weekday()
-    ).order_by()
-    by_bay, by_zone = defaultdict(list), defaultdict(list)
-    for window in windows:
-        (by_bay[window.bay_id] if window.bay_id else by_zone[window.zone_id]).append(window)
+    in_force = windows_in_force(bays, day)
     for bay in bays:
-        for window in by_bay.get(bay.pk) or by_zone.get(bay.zone_id, []):
+        for window in in_force[bay.pk]:
             result[bay.pk].add_window(
                 localtime.wall_minute(day, window.start),
                 localtime.wall_minute(day, window.end),

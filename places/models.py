@@ -162,10 +162,27 @@ class LoadingBay(models.Model):
         return f"{self.code} {self.street}"
 
 
+class TimeWindowQuerySet(models.QuerySet):
+    def in_force_on(self, day: dt.date):
+        """Windows whose version holds on `day`: from `valid_from` (inclusive) until
+        `valid_until` (exclusive); an empty date leaves that side open."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gt=day),
+        )
+
+    def not_ended(self, day: dt.date):
+        """Windows in force on `day` or published for a later day."""
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+
+
 class TimeWindow(models.Model):
     """A delivery window (venstertijd) on one weekday, for a zone or a single bay.
 
     A bay with windows of its own on a weekday uses those instead of its zone's.
+    Windows are dated: the set in force on a day (a version) is the one whose
+    `valid_from` has come and whose `valid_until` has not, so next year's windows
+    can be published now. Dates are local (Amsterdam) days.
     """
 
     zone = models.ForeignKey(
@@ -178,7 +195,14 @@ class TimeWindow(models.Model):
     start = models.TimeField(_("from"))
     end = models.TimeField(_("until"))
     zero_emission_only = models.BooleanField(_("zero-emission vehicles only"), default=False)
+    valid_from = models.DateField(_("in force from"), null=True, blank=True,
+                                  help_text=_("Empty: since always."))
+    valid_until = models.DateField(
+        _("in force until"), null=True, blank=True,
+        help_text=_("The first day it no longer applies. Empty: until further notice."),
+    )
     history = audit_history()
+    objects = TimeWindowQuerySet.as_manager()
 
     class Meta:
         ordering = ["weekday", "start"]
@@ -196,6 +220,13 @@ class TimeWindow(models.Model):
                 violation_error_message=_("A window belongs to a zone or to a bay, not both and "
                                           "not neither."),
             ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True)
+                | Q(valid_until__gt=models.F("valid_from")),
+                name="window_valid_until_after_valid_from",
+                violation_error_message=_("A window must stop applying after the day it starts "
+                                          "applying."),
+            ),
         ]
 
     def __str__(self):
@@ -208,6 +239,9 @@ class TimeWindow(models.Model):
             raise ValidationError(_("A window belongs to a zone or to a bay, not both."))
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("A window must end after it starts.")})
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValidationError({"valid_until": _(
+                "A window must stop applying after the day it starts applying.")})
 
 
 class Closure(models.Model):

@@ -66,7 +66,8 @@ def test_a_bay_shows_its_zones_windows_unless_it_has_its_own_and_current_closure
     hooi = owner.get(f"/api/v1/bays/{bays['hooi'].pk}/").json()
     assert len(bree["windows"]) == 14
     assert hooi["windows"] == [{"weekday": 0, "start": "06:00", "end": "09:00",
-                                "zero_emission_only": False}]
+                                "zero_emission_only": False, "valid_from": None,
+                                "valid_until": None}]
     assert [c["reason"] for c in bree["closures"]] == ["market"]
     assert bree["zone"] == "leiden-centrum" and bree["municipality"] == "leiden"
 

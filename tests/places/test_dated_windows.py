@@ -1,0 +1,179 @@
+"""Dated windows: every reader uses the version in force on the booking's local day.
+
+The zone's windows change on Sunday 29 March 2026, the night the clocks go forward:
+until Saturday all vehicles may load 07:00-11:00; from Sunday 00:00-04:00 and 14:00-16:00.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from bookings import errors
+from bookings.allocation import apply_plan, build_instance
+from bookings.models import AllocationRun, Booking, BookingRequest
+from bookings.selectors import availability
+from bookings.services import booking_create, booking_reschedule
+from places.localtime import LOCAL
+from places.models import TimeWindow
+from places.selectors import windows_in_force
+from portal.selectors import NearBay, bays_today
+from tests.allocation.helpers import a_request
+from tests.conftest import FRIDAY, at
+from tests.factories import BayFactory, VehicleFactory, ZoneFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
+SATURDAY = FRIDAY + dt.timedelta(days=1)
+SPRING = dt.date(2026, 3, 29)  # Sunday; 02:00 becomes 03:00
+OLD = [(dt.time(7), dt.time(11))]
+NEW = [(dt.time(0), dt.time(4)), (dt.time(14), dt.time(16))]
+
+
+def versioned_zone(change=SPRING):
+    zone = ZoneFactory(standard_windows=False, max_stay_minutes=120)
+    for weekday in range(7):
+        for start, end in OLD:
+            TimeWindow.objects.create(zone=zone, weekday=weekday, start=start, end=end,
+                                      valid_until=change)
+        for start, end in NEW:
+            TimeWindow.objects.create(zone=zone, weekday=weekday, start=start, end=end,
+                                      valid_from=change)
+    return zone
+
+
+@pytest.fixture
+def bay():
+    return BayFactory(zone=versioned_zone(), kerb_length_m=Decimal("14"), max_vehicles=1)
+
+
+@pytest.fixture
+def van():
+    return VehicleFactory(length_m=Decimal("6"), zero_emission=False)
+
+
+def hours(windows):
+    return [(w.start, w.end) for w in windows]
+
+
+def book(bay, van, day, start, end):
+    return booking_create(bay=bay, organisation=van.organisation, vehicle=van,
+                          start=at(day, start), end=at(day, end))
+
+
+# --- The selector -----------------------------------------------------------------------------
+
+
+def test_the_selector_takes_the_old_version_until_the_day_before_and_the_new_from_its_day(bay):
+    assert hours(windows_in_force([bay], SATURDAY)[bay.pk]) == OLD
+    assert hours(windows_in_force([bay], SPRING)[bay.pk]) == NEW
+    assert hours(windows_in_force([bay], SPRING + dt.timedelta(days=365))[bay.pk]) == NEW
+    assert hours(windows_in_force([bay], dt.date(2020, 1, 1))[bay.pk]) == OLD
+
+
+def test_a_bays_own_dated_windows_replace_the_zones_only_while_in_force(bay):
+    TimeWindow.objects.create(bay=bay, weekday=SPRING.weekday(), start=dt.time(9),
+                              end=dt.time(10), valid_from=SPRING,
+                              valid_until=SPRING + dt.timedelta(days=7))
+    assert hours(windows_in_force([bay], SPRING)[bay.pk]) == [(dt.time(9), dt.time(10))]
+    assert hours(windows_in_force([bay], SPRING + dt.timedelta(days=7))[bay.pk]) == NEW
+    assert hours(windows_in_force([bay], SPRING - dt.timedelta(days=7))[bay.pk]) == OLD
+
+
+def test_the_database_refuses_a_version_that_ends_before_it_starts(bay):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TimeWindow.objects.create(zone=bay.zone, weekday=0, start=dt.time(7), end=dt.time(8),
+                                  valid_from=SPRING, valid_until=SPRING)
+    TimeWindow.objects.create(zone=bay.zone, weekday=0, start=dt.time(7), end=dt.time(8),
+                              valid_from=SPRING, valid_until=SPRING + dt.timedelta(days=1))
+
+
+# --- Booking paths ------------------------------------------------------------------------------
+
+
+def test_a_booking_just_after_midnight_local_uses_the_new_days_version(bay, van):
+    # 00:30 on Sunday is 23:30 UTC on Saturday: the local day decides.
+    booking = book(bay, van, SPRING, "00:30", "01:30")
+    assert booking.start.astimezone(dt.UTC).date() == SATURDAY
+    with pytest.raises(errors.OutsideWindow):
+        book(bay, van, SATURDAY, "00:30", "01:30")
+
+
+def test_a_stay_across_the_missing_hour_fits_the_new_night_window(bay, van):
+    booking = booking_create(bay=bay, organisation=van.organisation, vehicle=van,
+                             start=at(SPRING, "01:30"),
+                             end=dt.datetime(2026, 3, 29, 3, 30, tzinfo=LOCAL))
+    assert booking.pk
+
+
+def test_booking_follows_the_version_on_both_sides_of_the_change(bay, van):
+    assert book(bay, van, SATURDAY, "08:00", "08:30").pk
+    with pytest.raises(errors.OutsideWindow):
+        book(bay, van, SPRING, "08:00", "08:30")
+    assert book(bay, van, SPRING, "14:00", "14:30").pk
+    with pytest.raises(errors.OutsideWindow):
+        book(bay, van, SATURDAY, "14:00", "14:30")
+    assert Booking.objects.count() == 2
+
+
+def test_a_reschedule_into_the_new_version_must_fit_its_windows(bay, van):
+    booking = book(bay, van, SATURDAY, "08:00", "08:30")
+    with pytest.raises(errors.OutsideWindow):
+        booking_reschedule(booking=booking, start=at(SPRING, "08:00"), end=at(SPRING, "08:30"))
+    booking.refresh_from_db()
+    assert booking.start == at(SATURDAY, "08:00")
+    moved = booking_reschedule(booking=booking, start=at(SPRING, "14:00"),
+                               end=at(SPRING, "14:30"))
+    assert moved.start == at(SPRING, "14:00")
+
+
+def test_availability_offers_each_days_version_and_skips_the_missing_hour(bay):
+    [saturday] = availability(day=SATURDAY, duration_minutes=30, vehicle_length_m=6,
+                              zero_emission=False, bays=[bay])
+    [sunday] = availability(day=SPRING, duration_minutes=30, vehicle_length_m=6,
+                            zero_emission=False, bays=[bay])
+    saturday_times = [s.astimezone(LOCAL).strftime("%H:%M") for s in saturday.starts]
+    sunday_times = [s.astimezone(LOCAL).strftime("%H:%M") for s in sunday.starts]
+    assert saturday_times[0] == "07:00" and saturday_times[-1] == "10:30"
+    assert "00:00" in sunday_times and "14:00" in sunday_times and "15:30" in sunday_times
+    assert not any(t.startswith(("02:", "07:", "08:", "10:")) for t in sunday_times)
+
+
+def test_the_portal_shows_each_days_windows(bay):
+    [saturday] = bays_today([NearBay(bay=bay, distance=None)], SATURDAY)
+    [sunday] = bays_today([NearBay(bay=bay, distance=None)], SPRING)
+    assert hours(saturday.windows) == OLD
+    assert hours(sunday.windows) == NEW
+
+
+# --- Allocation ---------------------------------------------------------------------------------
+
+
+def test_the_allocation_instance_holds_the_version_of_its_day():
+    zone = versioned_zone(change=SATURDAY)
+    BayFactory(zone=zone)
+    friday_open = build_instance(zone=zone, day=FRIDAY).instance["bays"][0]["open"]
+    saturday_open = build_instance(zone=zone, day=SATURDAY).instance["bays"][0]["open"]
+    assert [(i["start"], i["end"]) for i in friday_open] == [(420, 660)]
+    assert [(i["start"], i["end"]) for i in saturday_open] == [(0, 240), (840, 960)]
+
+
+def test_the_allocation_apply_refuses_a_plan_outside_the_version_in_force():
+    zone = versioned_zone(change=SATURDAY)
+    bay = BayFactory(zone=zone)
+    outside = a_request(zone, [bay], SATURDAY, earliest="07:00", latest="16:00", duration=30)
+    inside = a_request(zone, [bay], SATURDAY, earliest="07:00", latest="16:00", duration=30)
+    run = AllocationRun.objects.create(zone=zone, day=SATURDAY, trigger="manual",
+                                       status=AllocationRun.Status.RUNNING, attempts=1)
+    built = build_instance(zone=zone, day=SATURDAY)
+    solution = {"assignments": [
+        {"request": outside.reference, "bay": bay.code, "start": 8 * 60},
+        {"request": inside.reference, "bay": bay.code, "start": 14 * 60},
+    ]}
+    assert apply_plan(run_id=run.pk, attempt=1, built=built, solution=solution)
+    outside.refresh_from_db()
+    inside.refresh_from_db()
+    assert inside.status == BookingRequest.Status.ALLOCATED
+    assert inside.booking.start == at(SATURDAY, "14:00")
+    assert outside.status == BookingRequest.Status.REFUSED
+    assert outside.booking is None
