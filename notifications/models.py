@@ -15,6 +15,7 @@ class Notification(models.Model):
         REQUEST_ALLOCATED = "request.allocated", _("Request allocated")
         REQUEST_REFUSED = "request.refused", _("Request refused")
         CLOSURE_ANNOUNCED = "closure.announced", _("Closure announced")
+        WINDOWS_CHANGED = "windows.changed", _("New windows do not cover a booking")
         WAITLIST_OFFER = "waitlist.offer", _("Waitlist offer")
         PICKUP_PLANNED = "pickup.planned", _("Pickup planned")
         ZERO_EMISSION_ACCESS_ENDING = "zero_emission.access_ending", _(
