@@ -80,6 +80,8 @@ ARGUMENTS = {
     "api:hub-chain-move-inbound": lambda c: {"pk": c.chain.pk},
     "api:collector-route-detail": lambda c: {"pk": c.route.pk},
     "console:zone_windows": lambda c: {"pk": c.zone.pk},
+    "console:zone_windows_next": lambda c: {"pk": c.zone.pk},
+    "places:zone_rules": lambda c: {"key": c.zone.slug},
     "console:bay_windows": lambda c: {"pk": c.bay.pk},
     "console:whatif": lambda c: {"pk": c.zone.pk},
     "console:zone_zero_emission": lambda c: {"pk": c.zone.pk},
