@@ -26,7 +26,7 @@ from bookings.occupancy import BayDay
 from bookings.selectors import bay_limits, closure_minutes, to_cm
 from places import localtime
 from places.models import Closure, LoadingBay, Zone
-from places.selectors import windows_in_force_by_owner
+from places.selectors import vehicle_limits_in_force, windows_in_force_by_owner
 
 from .services import WindowSpec
 
@@ -195,8 +195,9 @@ def _bay_days(bays, day, windows, proposed_closures) -> dict[int, BayDay]:
         zone__in={b.zone_id for b in bays}) | Closure.objects.filter(
         start_date__lte=day, end_date__gte=day, bay__in=bays)
     closures = [c for c in [*recorded, *proposed_closures] if c.applies_on(day)]
+    vehicle_limits = vehicle_limits_in_force(bays, day)
     for bay in bays:
-        bay_day = BayDay(bay_limits(bay), minutes)
+        bay_day = BayDay(bay_limits(bay, vehicle_limits[bay.pk].max_length_m), minutes)
         for spec in windows[bay.pk]:
             bay_day.add_window(localtime.wall_minute(day, spec.start),
                                localtime.wall_minute(day, spec.end), spec.zero_emission_only)

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from .geojson import right_hand_rule
 from .models import LoadingBay, TimeWindow, Weekday, Zone
-from .selectors import zone_versions_ahead, zone_windows_in_force
+from .selectors import (
+    vehicle_limits_in_force,
+    zone_vehicle_limits_in_force,
+    zone_versions_ahead,
+    zone_windows_in_force,
+)
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,18 @@ def rules_ahead(zone: Zone, today: dt.date) -> list[VersionAhead]:
 
 
 def active_bays(zone: Zone) -> list[LoadingBay]:
-    return list(LoadingBay.objects.filter(zone=zone, is_active=True).order_by("code"))
+    return list(LoadingBay.objects.filter(zone=zone, is_active=True).select_related("zone")
+                .order_by("code"))
+
+
+def bay_rows(bays: list[LoadingBay], today: dt.date) -> list[tuple[LoadingBay, object]]:
+    """Each bay with its longest vehicle today (its own limit or the zone's, dated or not)."""
+    limits = vehicle_limits_in_force(bays, today)
+    return [(bay, limits[bay.pk].max_length_m) for bay in bays]
+
+
+def zone_limits(zone: Zone, today: dt.date):
+    return zone_vehicle_limits_in_force(zone, today)
 
 
 def bays_with_own_windows(zone: Zone, today: dt.date) -> set[int]:

@@ -59,7 +59,8 @@ def zone_rules(request, key):
         "zone": zone, "today": today,
         "week": public.rules_week(zone, today),
         "ahead": public.rules_ahead(zone, today),
-        "bays": bays,
+        "bays": public.bay_rows(bays, today),
+        "limits": public.zone_limits(zone, today),
         "own_windows": public.bays_with_own_windows(zone, today),
         "map_data": public.map_data(zone, bays),
     })

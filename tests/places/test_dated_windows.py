@@ -1,4 +1,5 @@
-"""Dated windows: every reader uses the version in force on the booking's local day.
+"""Dated windows and vehicle limits: every reader uses the version in force on the booking's
+local day.
 
 The zone's windows change on Sunday 29 March 2026, the night the clocks go forward:
 until Saturday all vehicles may load 07:00-11:00; from Sunday 00:00-04:00 and 14:00-16:00.
@@ -16,8 +17,8 @@ from bookings.models import AllocationRun, Booking, BookingRequest
 from bookings.selectors import availability
 from bookings.services import booking_create, booking_reschedule
 from places.localtime import LOCAL
-from places.models import TimeWindow
-from places.selectors import windows_in_force
+from places.models import TimeWindow, VehicleLimit
+from places.selectors import vehicle_limits_in_force, windows_in_force
 from portal.selectors import NearBay, bays_today
 from tests.allocation.helpers import a_request
 from tests.conftest import FRIDAY, at
@@ -177,3 +178,67 @@ def test_the_allocation_apply_refuses_a_plan_outside_the_version_in_force():
     assert inside.booking.start == at(SATURDAY, "14:00")
     assert outside.status == BookingRequest.Status.REFUSED
     assert outside.booking is None
+
+
+# --- Dated vehicle limits -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def limited(bay):
+    """From Sunday the zone takes vehicles up to 7 m and 3,000 kg (until then 12 m, 18 t)."""
+    VehicleLimit.objects.create(zone=bay.zone, max_vehicle_length_m=Decimal("7"),
+                                max_vehicle_weight_kg=3000, valid_from=SPRING)
+    return bay
+
+
+def test_the_limits_selector_takes_the_dated_limit_only_while_in_force(limited):
+    bay = limited
+    VehicleLimit.objects.create(bay=bay, max_vehicle_length_m=Decimal("5"),
+                                valid_from=SPRING + dt.timedelta(days=7),
+                                valid_until=SPRING + dt.timedelta(days=14))
+    on = {day: vehicle_limits_in_force([bay], day)[bay.pk]
+          for day in (SATURDAY, SPRING, SPRING + dt.timedelta(days=7),
+                      SPRING + dt.timedelta(days=14))}
+    assert [(v.max_length_m, v.max_weight_kg) for v in on.values()] == [
+        (Decimal("10"), 18000), (Decimal("7"), 3000), (Decimal("5"), 3000), (Decimal("7"), 3000)]
+
+
+def test_the_database_refuses_a_limit_that_says_nothing_or_weighs_a_bay(bay):
+    for fields in ({"zone": bay.zone}, {"bay": bay, "max_vehicle_weight_kg": 3000},
+                   {"zone": bay.zone, "max_vehicle_length_m": Decimal("7"),
+                    "valid_from": SPRING, "valid_until": SPRING}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            VehicleLimit.objects.create(**fields)
+    assert not VehicleLimit.objects.exists()
+
+
+def test_booking_follows_the_dated_length_and_mass_limits(limited):
+    long_van = VehicleFactory(length_m=Decimal("8"), weight_kg=2500, zero_emission=False)
+    assert book(limited, long_van, SATURDAY, "08:00", "08:30").pk
+    with pytest.raises(errors.VehicleTooLong):
+        book(limited, long_van, SPRING, "14:00", "14:30")
+    heavy = VehicleFactory(length_m=Decimal("6"), weight_kg=3500, zero_emission=False)
+    assert book(limited, heavy, SATURDAY, "09:00", "09:30").pk
+    with pytest.raises(errors.VehicleTooHeavy):
+        book(limited, heavy, SPRING, "14:00", "14:30")
+    light = VehicleFactory(length_m=Decimal("6"), weight_kg=2500, zero_emission=False)
+    assert book(limited, light, SPRING, "14:00", "14:30").pk
+    booking = Booking.objects.get(vehicle=long_van)
+    with pytest.raises(errors.VehicleTooLong):
+        booking_reschedule(booking=booking, start=at(SPRING, "15:00"), end=at(SPRING, "15:30"))
+
+
+def test_availability_and_the_allocation_follow_the_dated_length_limit(bay):
+    [sunday_before] = availability(day=SPRING, duration_minutes=30, vehicle_length_m=8,
+                                   zero_emission=False, bays=[bay])
+    assert sunday_before.starts  # read (and cached) before the limit is published
+    VehicleLimit.objects.create(zone=bay.zone, max_vehicle_length_m=Decimal("7"),
+                                valid_from=SPRING)
+    [sunday] = availability(day=SPRING, duration_minutes=30, vehicle_length_m=8,
+                            zero_emission=False, bays=[bay])
+    [saturday] = availability(day=SATURDAY, duration_minutes=30, vehicle_length_m=8,
+                              zero_emission=False, bays=[bay])
+    assert sunday.starts == [] and saturday.starts
+    request = a_request(bay.zone, [bay], SPRING, earliest="14:00", latest="16:00", length="8")
+    [entry] = build_instance(zone=bay.zone, day=SPRING).instance["requests"]
+    assert entry["id"] == request.reference and entry["options"] == []

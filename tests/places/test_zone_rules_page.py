@@ -3,13 +3,14 @@
 import datetime as dt
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from places.models import TimeWindow
+from places.models import TimeWindow, VehicleLimit
 from tests.conftest import FRIDAY
 from tests.factories import BayFactory, ZoneFactory
 
@@ -34,6 +35,8 @@ def zone():
                               valid_from=NEXT_YEAR)
     TimeWindow.objects.create(zone=zone, weekday=0, start=dt.time(4), end=dt.time(5),
                               valid_until=FRIDAY)  # ended: not shown
+    VehicleLimit.objects.create(zone=zone, max_vehicle_length_m=Decimal("7.50"),
+                                max_vehicle_weight_kg=7500, valid_from=FRIDAY)
     BayFactory(zone=zone, code="LEI-001", street="Breestraat")
     BayFactory(zone=zone, code="LEI-OFF", is_active=False)
     return zone
@@ -52,6 +55,8 @@ def test_anyone_sees_the_rules_in_english(client, zone):
     assert "Windows from 1 January 2027" in html and "05:30–09:15" in html  # ahead
     assert "04:00–05:00" not in html
     assert "LEI-001" in html and "LEI-OFF" not in html
+    assert "vehicles up to 7.50 m and 7500 kg" in html  # the dated limit in force today
+    assert "<td>7.50 m</td>" in html
     assert "1 January 2030" in html and "exemption" in html
     assert 'name="viewport"' in html
     data = json.loads(re.search(r'id="map-data"[^>]*>(.*?)</script>', html, re.S).group(1))
