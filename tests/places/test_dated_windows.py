@@ -242,3 +242,12 @@ def test_availability_and_the_allocation_follow_the_dated_length_limit(bay):
     request = a_request(bay.zone, [bay], SPRING, earliest="14:00", latest="16:00", length="8")
     [entry] = build_instance(zone=bay.zone, day=SPRING).instance["requests"]
     assert entry["id"] == request.reference and entry["options"] == []
+
+
+def test_the_curb_feed_holds_the_windows_in_force_on_the_day_asked(bay):
+    from cds.curbs import CurbData
+
+    saturday = CurbData.load(as_of=at(SATURDAY, "12:00"))
+    sunday = CurbData.load(as_of=at(SPRING, "12:00"))
+    assert {(w.start, w.end) for w in saturday.windows} == set(OLD)
+    assert {(w.start, w.end) for w in sunday.windows} == set(NEW)
