@@ -251,3 +251,21 @@ def test_the_curb_feed_holds_the_windows_in_force_on_the_day_asked(bay):
     sunday = CurbData.load(as_of=at(SPRING, "12:00"))
     assert {(w.start, w.end) for w in saturday.windows} == set(OLD)
     assert {(w.start, w.end) for w in sunday.windows} == set(NEW)
+
+
+def test_enforcement_judges_a_stay_by_the_windows_in_force_today():
+    from access.enforcement import Scope, Verdict, enforcement_check
+
+    bay = BayFactory(zone=versioned_zone(change=SATURDAY), kerb_length_m=Decimal("14"))
+    van = VehicleFactory(length_m=Decimal("6"), zero_emission=False, plate="VB123K")
+    friday = book(bay, van, FRIDAY, "08:00", "08:30")  # the old version: 07:00-11:00
+    answer = enforcement_check(plate="VB123K", bay_code=bay.code, now=at(FRIDAY, "08:10"),
+                               scope=Scope(None))
+    assert answer.booking == friday and answer.verdict == Verdict.ALLOWED
+    assert (answer.window.start, answer.window.end) == OLD[0]
+    # Were that stay on Saturday, the new version holds: 08:00 is outside its windows.
+    Booking.objects.filter(pk=friday.pk).update(start=at(SATURDAY, "08:00"),
+                                                end=at(SATURDAY, "08:30"))
+    answer = enforcement_check(plate="VB123K", bay_code=bay.code, now=at(SATURDAY, "08:10"),
+                               scope=Scope(None))
+    assert answer.verdict == Verdict.OUTSIDE_WINDOW and answer.window is None
