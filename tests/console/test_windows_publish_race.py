@@ -30,6 +30,7 @@ def test_a_booking_made_while_publishing_is_refused_or_its_booker_told():
             windows_publish(zone=bay.zone, valid_from=DAY, windows=MORNINGS)
             return "published"
         booking_create(bay=bay, organisation=bookers[number], vehicle_length_m=Decimal(5),
+                       vehicle_mass_kg=2500,
                        zero_emission=False, start=start,
                        end=start + dt.timedelta(minutes=30))
         return "booked"
