@@ -18,6 +18,7 @@ from organisations.models import Membership, Organisation
 from organisations.plates import normalise_plate
 from places import localtime
 from places.models import Closure, LoadingBay, TimeWindow
+from places.selectors import windows_in_force
 
 from .models import RegisteredVehicle
 from .services import (
@@ -137,13 +138,8 @@ def _window_now(bay: LoadingBay, now: dt.datetime) -> TimeWindow | None:
     """The window of the bay (its own on this weekday, else its zone's) that holds `now`."""
     local = now.astimezone(localtime.LOCAL)
     day = local.date()
-    windows = list(
-        TimeWindow.objects.filter(weekday=day.weekday()).filter(bay=bay)
-        | TimeWindow.objects.filter(weekday=day.weekday(), zone_id=bay.zone_id)
-    )
-    own = [w for w in windows if w.bay_id == bay.pk]
     minute = localtime.minute_of_day(day, now)
-    for window in own or windows:
+    for window in windows_in_force([bay], day)[bay.pk]:
         if localtime.wall_minute(day, window.start) <= minute < localtime.wall_minute(
             day, window.end
         ):

@@ -173,7 +173,7 @@ def build_instance(*, zone: Zone, day: dt.date, now: dt.datetime | None = None) 
     by_code = {bay.pk: bay for bay in bays}
     clean = _ZeroEmission(zone, day)
     for seq, request in enumerate(requests, start=len(pseudos)):
-        entry = _request_dict(request, by_code, day, now, buffer)
+        entry = _request_dict(request, by_code, day, now, buffer, days)
         entry["zero_emission"] = clean.judge(request)
         if not clean.admitted(request):
             entry["options"] = []  # the zone refuses the vehicle that day: plan it nowhere
@@ -290,13 +290,12 @@ class _ZeroEmission:
         return self.entering[key]
 
 
-def _request_dict(request: BookingRequest, bays_by_pk, day, now, buffer) -> dict:
+def _request_dict(request: BookingRequest, bays_by_pk, day, now, buffer, days) -> dict:
     length_cm = to_cm(request.vehicle_length_m)
     options = []
     for bay in sorted(request.bays.all(), key=lambda b: b.pk):
         bay = bays_by_pk.get(bay.pk)  # active bays of this zone only
-        if bay is None or length_cm > min(to_cm(bay.max_vehicle_length_m),
-                                          to_cm(bay.zone.max_vehicle_length_m)):
+        if bay is None or length_cm > days[bay.pk].limits.max_vehicle_cm:
             continue
         options.append({"bay": bay.code, "walk_m": round(_walk_m(request, bay), 1)})
     earliest = localtime.minute_of_day(day, request.earliest_start)

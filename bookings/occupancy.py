@@ -139,12 +139,13 @@ class BayDay:
             and (buffer == 0 or 0 not in room[start + duration:start + duration + buffer])
         ]
 
-    def rules(self) -> tuple[bytes, bytes, bytes]:
-        """What windows and closures made of the day, to cache and restore()."""
-        return bytes(self.open_to_all), bytes(self.open_to_clean), bytes(self.closed)
+    def rules(self) -> tuple[bytes, bytes, bytes, BayLimits]:
+        """What the limits, windows and closures made of the day, to cache and restore()."""
+        return (bytes(self.open_to_all), bytes(self.open_to_clean), bytes(self.closed),
+                self.limits)
 
-    def restore(self, rules: tuple[bytes, bytes, bytes]) -> None:
-        open_to_all, open_to_clean, closed = rules
+    def restore(self, rules: tuple[bytes, bytes, bytes, BayLimits]) -> None:
+        open_to_all, open_to_clean, closed, self.limits = rules
         self.open_to_all = bytearray(open_to_all)
         self.open_to_clean = bytearray(open_to_clean)
         self.closed = bytearray(closed)

@@ -11,10 +11,11 @@ from django.db import transaction
 
 from places import localtime
 from places.models import LoadingBay, Zone
+from places.selectors import vehicle_limits_in_force
 
 from . import errors
 from .models import Booking, BookingRequest
-from .selectors import bay_limits, to_cm
+from .selectors import to_cm
 from .services import check_own_vehicle, check_vehicle_mass, new_reference
 from .vehicle_facts import vehicle_facts
 
@@ -89,7 +90,7 @@ def request_submit(
                           zero_emission=zero_emission, error=errors.RequestError)
     # the register's length for a plate it lists, kept for the allocation to plan with
     length, clean = facts.length_m, facts.declared_zero_emission
-    check_vehicle_mass(zone=zone, facts=facts)
+    check_vehicle_mass(zone=zone, facts=facts, day=day)
     _check_window(zone, day, earliest_start, latest_end, preferred_start, duration_minutes)
     if now >= cutoff_instant(zone, day):
         raise errors.AfterCutoff()
@@ -100,7 +101,8 @@ def request_submit(
     usable = [b for b in bays if b.zone_id == zone.pk and b.is_active]
     if not usable or len(usable) != len(bays):
         raise errors.NoAcceptedBays()
-    if any(to_cm(length) > bay_limits(b).max_vehicle_cm for b in usable):
+    limits = vehicle_limits_in_force(usable, day)
+    if any(to_cm(length) > to_cm(limits[b.pk].max_length_m) for b in usable):
         # the same refusal as an instant booking at that bay (BayDay.refusal)
         raise errors.VehicleTooLong()
     with transaction.atomic():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -12,7 +11,8 @@ from django.conf import settings
 from django.db.models import Q
 
 from places import caching, localtime
-from places.models import Closure, LoadingBay, TimeWindow
+from places.models import Closure, LoadingBay
+from places.selectors import vehicle_limits_in_force, windows_in_force
 
 from .models import Booking
 from .occupancy import BayDay, BayLimits
@@ -28,13 +28,13 @@ def grid_minutes() -> int:
     return settings.VENSTER["GRID_MINUTES"]
 
 
-def bay_limits(bay: LoadingBay) -> BayLimits:
-    zone = bay.zone
+def bay_limits(bay: LoadingBay, max_length_m: Decimal) -> BayLimits:
+    """The bay's room, with the longest vehicle in force on the day (vehicle_limits_in_force)."""
     return BayLimits(
         kerb_cm=to_cm(bay.kerb_length_m),
         max_vehicles=bay.max_vehicles,
-        max_vehicle_cm=min(to_cm(bay.max_vehicle_length_m), to_cm(zone.max_vehicle_length_m)),
-        buffer_minutes=zone.buffer_minutes,
+        max_vehicle_cm=to_cm(max_length_m),
+        buffer_minutes=bay.zone.buffer_minutes,
     )
 
 
@@ -42,17 +42,19 @@ def bay_days(
     bays: Iterable[LoadingBay], day: dt.date, *, exclude_booking_id: int | None = None,
     rules_max_age: float | None = None, holds: bool = True, exclude_hold_id: int | None = None,
 ) -> dict[int, BayDay]:
-    """Each bay's day: its windows (its own, else its zone's), closures, occupying bookings
-    and the time held by open waitlist offers (unless ``holds`` is False; the holder's own
-    offer, ``exclude_hold_id``, leaves its time free for the holder).
+    """Each bay's day: the vehicle limits and windows (its own, else its zone's) in force on
+    `day`, closures, occupying bookings and the time held by open waitlist offers (unless
+    ``holds`` is False; the holder's own offer, ``exclude_hold_id``, leaves its time free
+    for the holder).
 
-    Bays must come with their zone (select_related). Three queries for any number of bays.
+    Bays must come with their zone (select_related). Four queries for any number of bays.
     With ``rules_max_age`` windows and closures come from the rules cache (see
     places.caching; 0 under a booking's lock), and only the bookings are queried.
     """
     bays = list(bays)
     minutes = localtime.day_minutes(day)
-    result = {bay.pk: BayDay(bay_limits(bay), minutes) for bay in bays}
+    # Nothing fits until the rules give the longest vehicle of the day.
+    result = {bay.pk: BayDay(bay_limits(bay, Decimal(0)), minutes) for bay in bays}
     if rules_max_age is None:
         _add_rules(bays, day, result)
     else:
@@ -63,6 +65,7 @@ def bay_days(
 
 
 def _add_rules(bays, day, result):
+    _add_vehicle_limits(bays, day, result)
     _add_windows(bays, day, result)
     _add_closures(bays, day, result)
 
@@ -72,7 +75,7 @@ def _add_cached_rules(bays, day, result, max_age):
     if version is None:
         _add_rules(bays, day, result)
         return
-    keys = {bay.pk: f"bay-day-rules:{version}:{bay.pk}:{day.isoformat()}" for bay in bays}
+    keys = {bay.pk: f"bay-day:{version}:{bay.pk}:{day.isoformat()}" for bay in bays}
     found = caching.get_many(list(keys.values()))
     missing = [bay for bay in bays if keys[bay.pk] not in found]
     if missing:
@@ -83,16 +86,16 @@ def _add_cached_rules(bays, day, result, max_age):
             result[bay.pk].restore(found[keys[bay.pk]])
 
 
-def _add_windows(bays, day, result):
-    zone_ids = {bay.zone_id for bay in bays}
-    windows = TimeWindow.objects.filter(
-        Q(bay__in=[b.pk for b in bays]) | Q(zone__in=zone_ids), weekday=day.weekday()
-    ).order_by()
-    by_bay, by_zone = defaultdict(list), defaultdict(list)
-    for window in windows:
-        (by_bay[window.bay_id] if window.bay_id else by_zone[window.zone_id]).append(window)
+def _add_vehicle_limits(bays, day, result):
+    in_force = vehicle_limits_in_force(bays, day)
     for bay in bays:
-        for window in by_bay.get(bay.pk) or by_zone.get(bay.zone_id, []):
+        result[bay.pk].limits = bay_limits(bay, in_force[bay.pk].max_length_m)
+
+
+def _add_windows(bays, day, result):
+    in_force = windows_in_force(bays, day)
+    for bay in bays:
+        for window in in_force[bay.pk]:
             result[bay.pk].add_window(
                 localtime.wall_minute(day, window.start),
                 localtime.wall_minute(day, window.end),

@@ -18,6 +18,7 @@ from operations.history import create_with_history
 from organisations.models import Organisation, Vehicle
 from places import caching, localtime
 from places.models import LoadingBay
+from places.selectors import zone_vehicle_limits_in_force
 
 from . import errors
 from . import events as booking_events
@@ -34,14 +35,15 @@ def new_reference() -> str:
     return "V" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(7))
 
 
-def check_vehicle_mass(*, zone, facts: VehicleFacts) -> None:
-    """The zone's heaviest vehicle: the register's mass for a plate, else the declared mass,
-    which a vehicle without a plate must give (every zone limits mass)."""
+def check_vehicle_mass(*, zone, facts: VehicleFacts, day: dt.date) -> None:
+    """The zone's heaviest vehicle on `day` (a dated limit in force, else the zone's): the
+    register's mass for a plate, else the declared mass, which a vehicle without a plate must
+    give (every zone limits mass)."""
     if facts.mass_kg is None:
         if facts.declared:
             raise errors.VehicleMassRequired()
         return
-    if facts.mass_kg > zone.max_vehicle_weight_kg:
+    if facts.mass_kg > zone_vehicle_limits_in_force(zone, day).max_weight_kg:
         raise errors.VehicleTooHeavy()
 
 
@@ -63,7 +65,7 @@ def check_rules(*, bay: LoadingBay, start, end, facts: VehicleFacts, now) -> Non
         raise errors.TooFarAhead()
     if localtime.elapsed(start, end) > dt.timedelta(minutes=zone.max_stay_minutes):
         raise errors.StayTooLong()
-    check_vehicle_mass(zone=zone, facts=facts)
+    check_vehicle_mass(zone=zone, facts=facts, day=start.astimezone(localtime.LOCAL).date())
 
 
 def _check_local_times(start, end):

@@ -71,7 +71,9 @@ class CurbData:
         data = cls(
             zones={z.pk: z for z in Zone.objects.select_related("municipality")},
             bays=list(LoadingBay.objects.filter(is_active=True).order_by("pk")),
-            windows=list(TimeWindow.objects.order_by("pk")),
+            # The version of the windows in force on that day (later ones are published on
+            # the zone's rules page and in the API).
+            windows=list(TimeWindow.objects.in_force_on(day).order_by("pk")),
             closures=list(Closure.objects.filter(end_date__gte=day).order_by("pk")),
             spans={name: _history_spans(model) for name, model in
                    [("zone", Zone), ("bay", LoadingBay), ("window", TimeWindow),

@@ -299,6 +299,8 @@ OCCUPANCY_THROTTLE_RATE = os.environ.get("OCCUPANCY_THROTTLE_RATE", "120/minute"
 OCCUPANCY_STREAM_THROTTLE_RATE = os.environ.get("OCCUPANCY_STREAM_THROTTLE_RATE", "4/minute")
 OCCUPANCY_STREAM_SECONDS = float(os.environ.get("OCCUPANCY_STREAM_SECONDS", "20"))
 OCCUPANCY_STREAM_INTERVAL_SECONDS = float(os.environ.get("OCCUPANCY_STREAM_INTERVAL_SECONDS", "3"))
+# Requests a minute from one address to the public pages (the zone rules page).
+PUBLIC_PAGE_RATE = int(os.environ.get("PUBLIC_PAGE_RATE", "60"))
 
 # --- Webhooks -------------------------------------------------------------------
 # Only for development and tests: allow webhook URLs on private and loopback addresses.

@@ -26,6 +26,7 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("api/", include("api.docs_urls")),
     path("hubs/", include("hubs.urls")),
+    path("zones/", include("places.urls")),
 ]
 
 if settings.DEBUG:

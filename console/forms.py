@@ -45,6 +45,12 @@ def window_initial(windows) -> list[dict]:
              "zero_emission_only": w.zero_emission_only} for w in windows]
 
 
+class VersionForm(forms.Form):
+    valid_from = DayField(label=_("in force from"),
+                          widget=forms.DateInput(attrs={"type": "date"}),
+                          help_text=_("The windows in force until then end the day before."))
+
+
 class WeekdaysField(forms.TypedMultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=Weekday.choices, coerce=int, required=False,

@@ -16,8 +16,11 @@ from bookings.affected import (
     rules_refusals,
     standing_bookings,
 )
+from bookings.locking import lock_ids
 from bookings.waitlist import offer_after_commit
+from places import localtime
 from places.models import Closure, LoadingBay, TimeWindow, Weekday, Zone
+from places.windows import announce_windows_version, uncovered_bookings
 
 from .bay_files import BayFileError, read_rows, text_of
 from .scoping import Scope, scope_queryset
@@ -64,14 +67,16 @@ def windows_replace(
     *, zone: Zone | None = None, bay: LoadingBay | None = None, windows: list[WindowSpec],
     now: dt.datetime | None = None,
 ) -> list[TimeWindow]:
-    """Replace all windows of one zone or one bay in one transaction, and announce the change
-    to the bookings the new windows no longer cover (bookings.affected), in it.
+    """Replace the windows of one zone or one bay in force today in one transaction, and
+    announce the change to the bookings the new windows no longer cover (bookings.affected),
+    in it.
 
-    Rows are deleted and created one by one (not in bulk) so that the history
-    records every change with the person who made it.
+    The new windows keep the dates of the version they replace; versions that
+    ended or start later stay as they are. Rows are deleted and created one by one
+    (not in bulk) so that the history records every change with the person who made it.
     """
     with transaction.atomic():
-        saved = _write_windows(zone=zone, bay=bay, windows=windows)
+        saved = _write_windows(zone=zone, bay=bay, windows=windows, now=now)
         rules_changed_announce(bays_of(zone=zone, bay=bay), now=now)
         offer_after_commit(bays_of(zone=zone, bay=bay))  # wider windows may fit a waiting stay
     return saved
@@ -91,7 +96,7 @@ def windows_uncovered(
     hits = []
     try:
         with transaction.atomic():
-            _write_windows(zone=zone, bay=bay, windows=windows)
+            _write_windows(zone=zone, bay=bay, windows=windows, now=now)
             hits = rules_refusals(standing_bookings(bays_of(zone=zone, bay=bay), now=now),
                                   now=now)
             raise _DryRun
@@ -100,24 +105,96 @@ def windows_uncovered(
     return hits
 
 
-def _write_windows(*, zone, bay, windows) -> list[TimeWindow]:
+def _write_windows(*, zone, bay, windows, now=None) -> list[TimeWindow]:
     if (zone is None) == (bay is None):
         raise ConsoleError(_("Windows belong to a zone or to a bay, not both."))
     check_windows(windows)
+    today = (now or localtime.now()).astimezone(localtime.LOCAL).date()
     with transaction.atomic():
-        # Lock the owner so two admins saving at once apply one set after the other.
-        owner_model = Zone if zone else LoadingBay
-        owner = owner_model.objects.select_for_update().get(pk=(zone or bay).pk)
-        owner_filter = {"zone": owner} if zone else {"bay": owner}
-        for old in TimeWindow.objects.filter(**owner_filter):
+        owner_filter = _lock_owner(zone, bay)
+        owned = TimeWindow.objects.filter(**owner_filter)
+        valid_from, valid_until = _dates_of_version_in_force(owned, today)
+        for old in owned.in_force_on(today):
             old.delete()
-        return [
-            TimeWindow.objects.create(
-                **owner_filter, weekday=w.weekday, start=w.start, end=w.end,
-                zero_emission_only=w.zero_emission_only,
-            )
-            for w in sorted(windows, key=lambda w: (w.weekday, w.start))
-        ]
+        return _create_windows(owner_filter, windows, valid_from, valid_until)
+
+
+def _lock_owner(zone: Zone | None, bay: LoadingBay | None) -> dict:
+    """Lock the owner so two admins saving at once apply one set after the other."""
+    owner_model = Zone if zone else LoadingBay
+    owner = owner_model.objects.select_for_update().get(pk=(zone or bay).pk)
+    return {"zone": owner} if zone else {"bay": owner}
+
+
+def _dates_of_version_in_force(owned, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The first day of the version in force today (or the day the last one ended) and the
+    first day of the next version published ahead (None: open)."""
+    current = owned.in_force_on(today).first()
+    if current is not None:
+        return current.valid_from, current.valid_until
+    ended = owned.filter(valid_until__lte=today).order_by("-valid_until").first()
+    ahead = owned.filter(valid_from__gt=today).order_by("valid_from").first()
+    return (ended.valid_until if ended else None), (ahead.valid_from if ahead else None)
+
+
+def _create_windows(owner_filter, windows, valid_from, valid_until) -> list[TimeWindow]:
+    return [
+        TimeWindow.objects.create(
+            **owner_filter, weekday=w.weekday, start=w.start, end=w.end,
+            zero_emission_only=w.zero_emission_only, valid_from=valid_from,
+            valid_until=valid_until,
+        )
+        for w in sorted(windows, key=lambda w: (w.weekday, w.start))
+    ]
+
+
+@dataclass
+class Published:
+    windows: list[TimeWindow]
+    uncovered: list  # the bookings the new version does not cover
+    notifications: list
+
+
+def check_publish_date(valid_from: dt.date, today: dt.date) -> None:
+    if valid_from <= today:
+        raise ConsoleError(_("A new version of the windows must start after today."))
+
+
+def windows_preview(*, zone: Zone, valid_from: dt.date, windows: list[WindowSpec],
+                    now: dt.datetime | None = None) -> list:
+    """The bookings the proposed version would not cover; nothing is saved."""
+    now = now or localtime.now()
+    check_publish_date(valid_from, now.astimezone(localtime.LOCAL).date())
+    check_windows(windows)
+    return uncovered_bookings(zone, valid_from, windows, now=now)
+
+
+def windows_publish(*, zone: Zone, valid_from: dt.date, windows: list[WindowSpec],
+                    now: dt.datetime | None = None) -> Published:
+    """Publish the zone's windows from `valid_from` on, in one transaction.
+
+    The version in force across that day ends the day before (its `valid_until`
+    becomes `valid_from`); versions published to start on or after it are replaced.
+    The bookers of the bookings the new version does not cover are told once, here.
+    """
+    now = now or localtime.now()
+    check_publish_date(valid_from, now.astimezone(localtime.LOCAL).date())
+    check_windows(windows)
+    with transaction.atomic():
+        owner_filter = _lock_owner(zone, None)
+        # Bookers of the zone's bays wait until the version is in, so none books under the
+        # old windows unseen by the list of bookings to tell.
+        lock_ids(LoadingBay, LoadingBay.objects.filter(zone=zone).values_list("pk", flat=True))
+        uncovered = uncovered_bookings(zone, valid_from, windows, now=now)
+        owned = TimeWindow.objects.filter(**owner_filter)
+        for later in owned.filter(valid_from__gte=valid_from):
+            later.delete()
+        for running in owned.in_force_on(valid_from):
+            running.valid_until = valid_from
+            running.save(update_fields=["valid_until"])
+        created = _create_windows(owner_filter, windows, valid_from, None)
+        notifications = announce_windows_version(zone, valid_from, uncovered)
+    return Published(created, uncovered, notifications)
 
 
 def closure_create(*, closure: Closure, now: dt.datetime | None = None) -> tuple[Closure, list]:

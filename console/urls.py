@@ -6,6 +6,7 @@ app_name = "console"
 urlpatterns = [
     path("", views.index, name="index"),
     path("zones/<int:pk>/windows/", views.zone_windows, name="zone_windows"),
+    path("zones/<int:pk>/windows/next/", views.zone_windows_next, name="zone_windows_next"),
     path("bays/<int:pk>/windows/", views.bay_windows, name="bay_windows"),
     path("zones/<int:pk>/what-if/", views.whatif, name="whatif"),
     path("zones/<int:pk>/zero-emission/", views.zone_zero_emission, name="zone_zero_emission"),

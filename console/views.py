@@ -12,6 +12,7 @@ from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bookings.models import Booking
@@ -19,6 +20,7 @@ from operations.csv_cells import SafeWriter
 from places import localtime
 from places.fields import parse_id
 from places.models import Closure, LoadingBay, Municipality, TimeWindow, Zone
+from places.selectors import zone_versions_ahead, zone_windows_in_force
 from places.services import closure_announce, closure_hits
 
 from . import charts, services
@@ -29,6 +31,7 @@ from .forms import (
     BayImportForm,
     ClosureForm,
     DashboardForm,
+    VersionForm,
     WhatIfForm,
     WindowFormSet,
     window_initial,
@@ -74,19 +77,62 @@ def index(request):
 @console_view
 def zone_windows(request, pk):
     zone = get_object_or_404(scoped(request, Zone), pk=pk)
-    return _windows_page(request, owner=zone, owner_kind="zone", current=zone.windows.all(),
-                         fallback=None)
+    today = localtime.now().date()
+    return _windows_page(request, owner=zone, owner_kind="zone",
+                         current=zone_windows_in_force(zone.pk, today), fallback=None,
+                         ahead=[(day, week_grid([WindowSpec.of(w) for w in windows]))
+                                for day, windows in zone_versions_ahead(zone.pk, today)])
 
 
 @console_view
 def bay_windows(request, pk):
     bay = get_object_or_404(scoped(request, LoadingBay).select_related("zone"), pk=pk)
-    fallback = [WindowSpec.of(w) for w in bay.zone.windows.all()]
-    return _windows_page(request, owner=bay, owner_kind="bay", current=bay.windows.all(),
-                         fallback=fallback)
+    today = localtime.now().date()
+    fallback = [WindowSpec.of(w) for w in zone_windows_in_force(bay.zone_id, today)]
+    return _windows_page(request, owner=bay, owner_kind="bay",
+                         current=bay.windows.in_force_on(today), fallback=fallback)
 
 
-def _windows_page(request, *, owner, owner_kind, current, fallback):
+@console_view
+def zone_windows_next(request, pk):
+    """Publish the zone's windows from a day ahead: preview the bookings they would not
+    cover, then publish, which tells those bookings' bookers."""
+    zone = get_object_or_404(scoped(request, Zone), pk=pk)
+    today = localtime.now().date()
+    uncovered, preview = None, None
+    if request.method == "POST":
+        form = VersionForm(request.POST)
+        formset = WindowFormSet(request.POST, prefix="w")
+        if form.is_valid() and formset.is_valid():
+            specs, valid_from = window_specs(formset), form.cleaned_data["valid_from"]
+            try:
+                if request.POST.get("action") == "publish":
+                    published = services.windows_publish(zone=zone, valid_from=valid_from,
+                                                         windows=specs)
+                    messages.success(request, ngettext(
+                        "The windows from %(day)s are published; %(count)d booker was told.",
+                        "The windows from %(day)s are published; %(count)d bookers were told.",
+                        len(published.notifications),
+                    ) % {"day": valid_from.strftime("%d-%m-%Y"),
+                         "count": len(published.notifications)})
+                    return redirect("console:zone_windows", pk=zone.pk)
+                uncovered = services.windows_preview(zone=zone, valid_from=valid_from,
+                                                     windows=specs)
+                preview = week_grid(specs)
+            except services.ConsoleError as exc:
+                messages.error(request, exc.message)
+    else:
+        ahead = zone_versions_ahead(zone.pk, today)
+        start_from = ahead[-1][1] if ahead else zone_windows_in_force(zone.pk, today)
+        form = VersionForm(initial={"valid_from": ahead[-1][0] if ahead else None})
+        formset = WindowFormSet(initial=window_initial(start_from), prefix="w")
+    return render(request, "console/windows_next.html", {
+        "zone": zone, "form": form, "formset": formset, "uncovered": uncovered,
+        "preview": preview, "hours": grid_hours(),
+    })
+
+
+def _windows_page(request, *, owner, owner_kind, current, fallback, ahead=()):
     preview = uncovered = None
     if request.method == "POST":
         formset = WindowFormSet(request.POST, prefix="w")
@@ -112,7 +158,7 @@ def _windows_page(request, *, owner, owner_kind, current, fallback):
         "owner": owner, "owner_kind": owner_kind, "formset": formset, "preview": preview,
         "hits": uncovered,
         "current": week_grid([WindowSpec.of(w) for w in current], fallback),
-        "hours": grid_hours(), "changes": changes,
+        "hours": grid_hours(), "changes": changes, "ahead": ahead,
     })
 
 
@@ -258,7 +304,8 @@ def whatif(request, pk):
     if request.method == "POST":
         formset = WindowFormSet(request.POST, prefix="w")
     else:
-        formset = WindowFormSet(initial=window_initial((bay or zone).windows.all()), prefix="w")
+        formset = WindowFormSet(initial=window_initial(_whatif_windows(request, zone, bay)),
+                                prefix="w")
     report = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         specs = window_specs(formset)
@@ -280,6 +327,21 @@ def whatif(request, pk):
         "report_per_bay": report.rows(report.per_bay) if report else [],
         "report_per_carrier": report.rows(report.per_carrier) if report else [],
     })
+
+
+def _whatif_windows(request, zone, bay):
+    """The windows to start from: those in force today, or with ?version=<day> the zone's
+    version in force on that day (a version published ahead, to replay it)."""
+    today = localtime.now().date()
+    if bay is not None:
+        return bay.windows.in_force_on(today)
+    day = today
+    if request.GET.get("version"):
+        try:
+            day = dt.date.fromisoformat(request.GET["version"])
+        except ValueError as exc:
+            raise BadRequest(_("The version in the address is not a date.")) from exc
+    return zone_windows_in_force(zone.pk, day)
 
 
 # --- Dashboard ------------------------------------------------------------------------------

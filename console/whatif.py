@@ -25,7 +25,8 @@ from bookings.models import Booking, BookingRequest
 from bookings.occupancy import BayDay
 from bookings.selectors import bay_limits, closure_minutes, to_cm
 from places import localtime
-from places.models import Closure, LoadingBay, TimeWindow, Zone
+from places.models import Closure, LoadingBay, Zone
+from places.selectors import vehicle_limits_in_force, windows_in_force_by_owner
 
 from .services import WindowSpec
 
@@ -135,11 +136,12 @@ def replay(
     codes = {bay.pk: bay.code for bay in bays}
     start_day, end_day = today - dt.timedelta(weeks=weeks), today - dt.timedelta(days=1)
     report = Report(start_day, end_day)
-    windows = _windows(zone, bays, zone_windows, bay_windows or {})
+    bay_windows = bay_windows or {}
+    proposal = (zone_windows, bay_windows, _proposed(zone_windows, bay_windows))
     stays_by_day = _stays(zone, bays, start_day, end_day)
     day = start_day
     while day <= end_day:
-        days = _bay_days(bays, day, windows, list(closures))
+        days = _bay_days(bays, day, _windows_on(bays, day, proposal), list(closures))
         for outcome in replay_day(days, stays_by_day.get(day, [])):
             _count(report, outcome, codes)
         day += dt.timedelta(days=1)
@@ -157,22 +159,32 @@ def _count(report: Report, outcome: Outcome, codes: dict[int, str]) -> None:
     report.per_carrier[outcome.stay.organisation][outcome.result] += 1
 
 
-def _windows(zone, bays, zone_windows, bay_windows):
-    """{("zone", weekday) or (bay_id, weekday): [WindowSpec]} with the proposal applied."""
+def _proposed(zone_windows, bay_windows):
+    """{("zone", weekday) or (bay_id, weekday): [WindowSpec]} of the proposal only."""
     result = defaultdict(list)
-    current = TimeWindow.objects.filter(zone=zone) | TimeWindow.objects.filter(bay__in=bays)
-    for window in current:
-        if window.zone_id and zone_windows is not None:
-            continue
-        if window.bay_id and window.bay_id in bay_windows:
-            continue
-        owner = "zone" if window.zone_id else window.bay_id
-        result[owner, window.weekday].append(WindowSpec.of(window))
     for spec in zone_windows or []:
         result["zone", spec.weekday].append(spec)
     for bay_id, specs in bay_windows.items():
         for spec in specs:
             result[bay_id, spec.weekday].append(spec)
+    return result
+
+
+def _windows_on(bays, day, proposal) -> dict[int, list[WindowSpec]]:
+    """Each bay's windows on `day`: the version in force then, with the proposal in place
+    of the zone's windows or of a bay's own."""
+    zone_windows, bay_windows, proposed = proposal
+    by_bay, by_zone = windows_in_force_by_owner(bays, day)
+    weekday = day.weekday()
+    result = {}
+    for bay in bays:
+        own = [WindowSpec.of(w) for w in by_bay.get(bay.pk, [])]
+        zone = [WindowSpec.of(w) for w in by_zone.get(bay.zone_id, [])]
+        if bay.pk in bay_windows:
+            own = proposed.get((bay.pk, weekday), [])
+        if zone_windows is not None:
+            zone = proposed.get(("zone", weekday), [])
+        result[bay.pk] = own or zone
     return result
 
 
@@ -183,10 +195,10 @@ def _bay_days(bays, day, windows, proposed_closures) -> dict[int, BayDay]:
         zone__in={b.zone_id for b in bays}) | Closure.objects.filter(
         start_date__lte=day, end_date__gte=day, bay__in=bays)
     closures = [c for c in [*recorded, *proposed_closures] if c.applies_on(day)]
+    vehicle_limits = vehicle_limits_in_force(bays, day)
     for bay in bays:
-        bay_day = BayDay(bay_limits(bay), minutes)
-        for spec in windows.get((bay.pk, day.weekday())) or windows.get(("zone", day.weekday()),
-                                                                         []):
+        bay_day = BayDay(bay_limits(bay, vehicle_limits[bay.pk].max_length_m), minutes)
+        for spec in windows[bay.pk]:
             bay_day.add_window(localtime.wall_minute(day, spec.start),
                                localtime.wall_minute(day, spec.end), spec.zero_emission_only)
         for closure in closures:

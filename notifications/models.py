@@ -17,6 +17,7 @@ class Notification(models.Model):
         CLOSURE_ANNOUNCED = "closure.announced", _("Closure announced")
         WAITLIST_OFFERED = "waitlist.offered", _("Waitlist offer")
         WAITLIST_OFFER_EXPIRED = "waitlist.offer_expired", _("Waitlist offer expired")
+        WINDOWS_CHANGED = "windows.changed", _("New windows do not cover a booking")
         PICKUP_PLANNED = "pickup.planned", _("Pickup planned")
         ZERO_EMISSION_ACCESS_ENDING = "zero_emission.access_ending", _(
             "Zero-emission access ending")

@@ -5,7 +5,7 @@ from bookings.admin import start_allocation_run
 from bookings.waitlist import offer_after_commit
 from console.admin_scoping import MunicipalityScopedAdmin
 
-from .models import Closure, LoadingBay, Municipality, TimeWindow, Zone
+from .models import Closure, LoadingBay, Municipality, TimeWindow, VehicleLimit, Zone
 from .services import closure_bays
 
 
@@ -40,6 +40,12 @@ class ZoneWindowInline(MunicipalityScopedAdmin, admin.TabularInline):
     extra = 0
 
 
+class ZoneVehicleLimitInline(MunicipalityScopedAdmin, admin.TabularInline):
+    model = VehicleLimit
+    fk_name = "zone"
+    extra = 0
+
+
 @admin.register(Zone)
 class ZoneAdmin(AnnouncesWindowChanges, MunicipalityScopedAdmin, SimpleHistoryAdmin):
     owner = "zone"
@@ -48,7 +54,7 @@ class ZoneAdmin(AnnouncesWindowChanges, MunicipalityScopedAdmin, SimpleHistoryAd
     list_filter = ["municipality", "zero_emission_zone"]
     search_fields = ["name", "municipality__name"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ZoneWindowInline]
+    inlines = [ZoneWindowInline, ZoneVehicleLimitInline]
     actions = [start_allocation_run]
 
 
@@ -56,6 +62,13 @@ class BayWindowInline(MunicipalityScopedAdmin, admin.TabularInline):
     model = TimeWindow
     fk_name = "bay"
     extra = 0
+
+
+class BayVehicleLimitInline(MunicipalityScopedAdmin, admin.TabularInline):
+    model = VehicleLimit
+    fk_name = "bay"
+    extra = 0
+    fields = ["max_vehicle_length_m", "valid_from", "valid_until"]
 
 
 @admin.register(LoadingBay)
@@ -66,12 +79,13 @@ class LoadingBayAdmin(AnnouncesWindowChanges, MunicipalityScopedAdmin, SimpleHis
     list_filter = ["zone__municipality", "zone", "is_active", "max_vehicles"]
     search_fields = ["code", "street"]
     list_select_related = ["zone__municipality"]
-    inlines = [BayWindowInline]
+    inlines = [BayWindowInline, BayVehicleLimitInline]
 
 
 @admin.register(TimeWindow)
 class TimeWindowAdmin(MunicipalityScopedAdmin, SimpleHistoryAdmin):
-    list_display = ["__str__", "zone", "bay", "weekday", "start", "end", "zero_emission_only"]
+    list_display = ["__str__", "zone", "bay", "weekday", "start", "end", "zero_emission_only",
+                    "valid_from", "valid_until"]
     list_filter = ["weekday", "zero_emission_only", "zone"]
     search_fields = ["zone__name", "bay__code", "bay__street"]
     list_select_related = ["zone__municipality", "bay"]

@@ -1,4 +1,4 @@
-"""The rules (zones, bays, windows, closures) cached between the changes admins make.
+"""The rules (zones, bays, windows, vehicle limits, closures) cached between admins' changes.
 
 Carriers ask for availability thousands of times for each time an admin changes a
 rule, and reading the rules is most of what an availability query costs. Every
@@ -27,7 +27,7 @@ from django.db.models.signals import post_delete, post_save
 
 from operations import cache as shared_cache
 
-from .models import Closure, LoadingBay, TimeWindow, Zone
+from .models import Closure, LoadingBay, TimeWindow, VehicleLimit, Zone
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ def _bays_from_database(pks: list[int]) -> dict[int, LoadingBay]:
 
 
 def connect_signals() -> None:
-    for model in (Zone, LoadingBay, TimeWindow, Closure):
+    for model in (Zone, LoadingBay, TimeWindow, VehicleLimit, Closure):
         post_save.connect(rules_changed, sender=model, dispatch_uid=f"rules-saved-{model.__name__}")
         post_delete.connect(rules_changed, sender=model,
                             dispatch_uid=f"rules-deleted-{model.__name__}")

@@ -162,10 +162,28 @@ class LoadingBay(models.Model):
         return f"{self.code} {self.street}"
 
 
+class DatedQuerySet(models.QuerySet):
+    """Rules with a version: `valid_from` (inclusive) until `valid_until` (exclusive)."""
+
+    def in_force_on(self, day: dt.date):
+        """Rows whose version holds on `day`; an empty date leaves that side open."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_until__isnull=True) | Q(valid_until__gt=day),
+        )
+
+    def not_ended(self, day: dt.date):
+        """Rows in force on `day` or published for a later day."""
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+
+
 class TimeWindow(models.Model):
     """A delivery window (venstertijd) on one weekday, for a zone or a single bay.
 
     A bay with windows of its own on a weekday uses those instead of its zone's.
+    Windows are dated: the set in force on a day (a version) is the one whose
+    `valid_from` has come and whose `valid_until` has not, so next year's windows
+    can be published now. Dates are local (Amsterdam) days.
     """
 
     zone = models.ForeignKey(
@@ -178,7 +196,14 @@ class TimeWindow(models.Model):
     start = models.TimeField(_("from"))
     end = models.TimeField(_("until"))
     zero_emission_only = models.BooleanField(_("zero-emission vehicles only"), default=False)
+    valid_from = models.DateField(_("in force from"), null=True, blank=True,
+                                  help_text=_("Empty: since always."))
+    valid_until = models.DateField(
+        _("in force until"), null=True, blank=True,
+        help_text=_("The first day it no longer applies. Empty: until further notice."),
+    )
     history = audit_history()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["weekday", "start"]
@@ -196,6 +221,13 @@ class TimeWindow(models.Model):
                 violation_error_message=_("A window belongs to a zone or to a bay, not both and "
                                           "not neither."),
             ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True)
+                | Q(valid_until__gt=models.F("valid_from")),
+                name="window_valid_until_after_valid_from",
+                violation_error_message=_("A window must stop applying after the day it starts "
+                                          "applying."),
+            ),
         ]
 
     def __str__(self):
@@ -208,6 +240,79 @@ class TimeWindow(models.Model):
             raise ValidationError(_("A window belongs to a zone or to a bay, not both."))
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("A window must end after it starts.")})
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            raise ValidationError({"valid_until": _(
+                "A window must stop applying after the day it starts applying.")})
+
+
+class VehicleLimit(models.Model):
+    """A dated change to the longest or heaviest vehicle a zone (or the longest a bay) takes.
+
+    On the days it is in force it stands in for the zone's or the bay's own limit; where
+    two are in force at once, the one that started last counts.
+    """
+
+    zone = models.ForeignKey(
+        Zone, on_delete=models.CASCADE, null=True, blank=True, related_name="vehicle_limits"
+    )
+    bay = models.ForeignKey(
+        LoadingBay, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="vehicle_limits",
+    )
+    max_vehicle_length_m = models.DecimalField(
+        _("longest vehicle (m)"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    max_vehicle_weight_kg = models.PositiveIntegerField(
+        _("heaviest vehicle (kg)"), null=True, blank=True, help_text=_("Zones only.")
+    )
+    valid_from = models.DateField(_("in force from"), null=True, blank=True,
+                                  help_text=_("Empty: since always."))
+    valid_until = models.DateField(
+        _("in force until"), null=True, blank=True,
+        help_text=_("The first day it no longer applies. Empty: until further notice."),
+    )
+    history = audit_history()
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["valid_from", "pk"]
+        verbose_name = _("dated vehicle limit")
+        verbose_name_plural = _("dated vehicle limits")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(zone__isnull=False) & Q(bay__isnull=True))
+                | (Q(zone__isnull=True) & Q(bay__isnull=False)),
+                name="vehicle_limit_for_zone_or_bay",
+                violation_error_message=_("A limit belongs to a zone or to a bay, not both and "
+                                          "not neither."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True)
+                | Q(valid_until__gt=models.F("valid_from")),
+                name="vehicle_limit_valid_until_after_valid_from",
+                violation_error_message=_("A limit must stop applying after the day it starts "
+                                          "applying."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_vehicle_length_m__isnull=True) | Q(max_vehicle_length_m__gt=0),
+                name="vehicle_limit_length_positive",
+                violation_error_message=_("The longest vehicle must be longer than 0 m."),
+            ),
+            models.CheckConstraint(
+                condition=Q(bay__isnull=True) | Q(max_vehicle_weight_kg__isnull=True),
+                name="vehicle_limit_weight_for_zones",
+                violation_error_message=_("The heaviest vehicle is set for a zone, not a bay."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_vehicle_length_m__isnull=False)
+                | Q(max_vehicle_weight_kg__isnull=False),
+                name="vehicle_limit_says_something",
+                violation_error_message=_("Give the longest or the heaviest vehicle."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.zone or self.bay} {self.valid_from or '…'}–{self.valid_until or '…'}"
 
 
 class Closure(models.Model):

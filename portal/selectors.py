@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from bookings.selectors import availability, bay_days, to_cm
 from places import localtime
 from places.models import LoadingBay, TimeWindow
+from places.selectors import windows_in_force
 
 # A shopkeeper walks a trolley this far; bays further away are not "near".
 WALK_METRES = 500
@@ -74,7 +75,7 @@ def bays_today(near: list[NearBay], day: dt.date) -> list[BayToday]:
     """Each near bay's windows on `day` and how much of its open time is taken."""
     bays = [n.bay for n in near]
     days = bay_days(bays, day)
-    windows = _windows_on(bays, day)
+    windows = windows_in_force(bays, day)
     result = []
     for n in near:
         bay_day = days[n.bay.pk]
@@ -91,22 +92,6 @@ def bays_today(near: list[NearBay], day: dt.date) -> list[BayToday]:
                 load_percent=round(100 * busy / open_minutes) if open_minutes else 0,
             )
         )
-    return result
-
-
-def _windows_on(bays, day) -> dict[int, list[TimeWindow]]:
-    weekday = day.weekday()
-    own = list(TimeWindow.objects.filter(weekday=weekday, bay__in=bays).order_by("start"))
-    zones = list(
-        TimeWindow.objects.filter(weekday=weekday, zone__in={b.zone_id for b in bays}).order_by(
-            "start"
-        )
-    )
-    result = {}
-    for bay in bays:
-        result[bay.pk] = [w for w in own if w.bay_id == bay.pk] or [
-            w for w in zones if w.zone_id == bay.zone_id
-        ]
     return result
 
 

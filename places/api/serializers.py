@@ -13,7 +13,7 @@ class TimeWindowSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TimeWindow
-        fields = ["weekday", "start", "end", "zero_emission_only"]
+        fields = ["weekday", "start", "end", "zero_emission_only", "valid_from", "valid_until"]
 
 
 class ClosureSerializer(serializers.ModelSerializer):
@@ -29,7 +29,7 @@ class ClosureSerializer(serializers.ModelSerializer):
 
 class ZoneSerializer(serializers.ModelSerializer):
     municipality = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    windows = TimeWindowSerializer(many=True, read_only=True)
+    windows = serializers.SerializerMethodField()
     closures = serializers.SerializerMethodField()
     boundary = serializers.SerializerMethodField()
     allocation_cutoff = WallTimeField()
@@ -45,6 +45,12 @@ class ZoneSerializer(serializers.ModelSerializer):
         "GeoJSON Polygon (RFC 7946: outer ring counter-clockwise), or null when not drawn.")})
     def get_boundary(self, zone):
         return right_hand_rule(zone.boundary) or None
+
+    @extend_schema_field(TimeWindowSerializer(many=True))
+    def get_windows(self, zone):
+        """The windows in force today and those published ahead (`valid_from`, `valid_until`:
+        the first day each applies and the first day it no longer does)."""
+        return TimeWindowSerializer(_not_ended(zone.windows.all()), many=True).data
 
     @extend_schema_field(ClosureSerializer(many=True))
     def get_closures(self, zone):
@@ -69,9 +75,10 @@ class BaySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TimeWindowSerializer(many=True))
     def get_windows(self, bay):
-        """The bay's own windows; a bay without any follows its zone's."""
-        own = list(bay.windows.all())
-        return TimeWindowSerializer(own or list(bay.zone.windows.all()), many=True).data
+        """The bay's own windows; a bay without any follows its zone's. Those in force today
+        and those published ahead."""
+        own = _not_ended(bay.windows.all())
+        return TimeWindowSerializer(own or _not_ended(bay.zone.windows.all()), many=True).data
 
     @extend_schema_field(ClosureSerializer(many=True))
     def get_closures(self, bay):
@@ -81,6 +88,12 @@ class BaySerializer(serializers.ModelSerializer):
     def get_distance_m(self, bay) -> float | None:
         distance = getattr(bay, "distance_m", None)
         return None if distance is None else round(distance, 1)
+
+
+def _not_ended(windows):
+    """Windows in force today or published for later (prefetched, so filtered here)."""
+    today = timezone.localdate()
+    return [w for w in windows if w.valid_until is None or w.valid_until > today]
 
 
 def _current(closures):

@@ -66,7 +66,8 @@ def test_a_bay_shows_its_zones_windows_unless_it_has_its_own_and_current_closure
     hooi = owner.get(f"/api/v1/bays/{bays['hooi'].pk}/").json()
     assert len(bree["windows"]) == 14
     assert hooi["windows"] == [{"weekday": 0, "start": "06:00", "end": "09:00",
-                                "zero_emission_only": False}]
+                                "zero_emission_only": False, "valid_from": None,
+                                "valid_until": None}]
     assert [c["reason"] for c in bree["closures"]] == ["market"]
     assert bree["zone"] == "leiden-centrum" and bree["municipality"] == "leiden"
 
@@ -96,3 +97,22 @@ def test_places_are_readable_by_any_organisation_but_not_anonymously(owner, stra
     for client in (owner, stranger, colleague):
         assert client.get(url).status_code == 200
     assert anonymous.get(url).status_code in (401, 403)
+
+
+def test_a_zone_lists_its_windows_in_force_and_ahead_with_their_dates(owner, centre):
+    leiden, _gouda, _bays = centre
+    today = dt.date.today()
+    TimeWindow.objects.filter(zone=leiden).update(valid_until=today + dt.timedelta(days=30))
+    TimeWindow.objects.create(zone=leiden, weekday=0, start=dt.time(6), end=dt.time(9),
+                              valid_from=today + dt.timedelta(days=30))
+    TimeWindow.objects.create(zone=leiden, weekday=0, start=dt.time(4), end=dt.time(5),
+                              valid_until=today)  # ended: left out
+    windows = owner.get(f"/api/v1/zones/{leiden.pk}/").json()["windows"]
+    assert len(windows) == 15
+    ahead = [w for w in windows if w["valid_from"]]
+    assert ahead == [{"weekday": 0, "start": "06:00", "end": "09:00",
+                      "zero_emission_only": False,
+                      "valid_from": (today + dt.timedelta(days=30)).isoformat(),
+                      "valid_until": None}]
+    assert {w["valid_until"] for w in windows if not w["valid_from"]} == {
+        (today + dt.timedelta(days=30)).isoformat()}

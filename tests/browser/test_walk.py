@@ -39,8 +39,8 @@ SHOP_PAGES = [
     "portal:series_end", "portal:waitlist_claim", "portal:waitlist_leave",
 ]
 MUNICIPAL_PAGES = [
-    "console:index", "console:zone_windows", "console:bay_windows", "console:whatif",
-    "console:zone_zero_emission",
+    "console:index", "console:zone_windows", "console:zone_windows_next", "console:bay_windows",
+    "console:whatif", "console:zone_zero_emission", "places:zone_rules",
     "console:closure_list", "console:closure_new", "console:closure_detail",
     "console:bays_import", "console:history", "console:dashboard", "hubs:bundling-report",
 ]
@@ -48,7 +48,7 @@ MUNICIPAL_PAGES = [
 # The pages of each role, by URL name; the links of their navigation are walked as well.
 PAGES = {
     "anonymous": ["home", "login", "password_reset", "password_reset_done",
-                  "password_reset_confirm", "password_reset_complete"],
+                  "password_reset_confirm", "password_reset_complete", "places:zone_rules"],
     "winkel": ["home", *SHOP_PAGES, "portal:pickups", "portal:pickup_cancel"],
     "vervoerder": ["home", *SHOP_PAGES, "portal:docks"],
     "inzamelaar": ["home", "hubs:routes", "hubs:run-sheet", "hubs:bundling-report"],
@@ -215,6 +215,8 @@ def page_url(name: str, role: str, world) -> str:
         "portal:waitlist_leave": lambda: {"pk": things["waiting"].pk},
         "hubs:run-sheet": lambda: {"pk": things["route"].pk},
         "console:zone_windows": lambda: {"pk": things["zone"].pk},
+        "console:zone_windows_next": lambda: {"pk": things["zone"].pk},
+        "places:zone_rules": lambda: {"key": things["zone"].slug},
         "console:whatif": lambda: {"pk": things["zone"].pk},
         "console:zone_zero_emission": lambda: {"pk": things["zone"].pk},
         "console:bay_windows": lambda: {"pk": things["bay"].pk},

@@ -53,6 +53,7 @@ def test_the_zone_choices_of_a_gouda_admin_hold_gouda_only(client, leiden, gouda
         "longitude": 4.49, "kerb_length_m": "10", "max_vehicles": 1,
         "max_vehicle_length_m": "8", "is_active": "on",
         "windows-TOTAL_FORMS": 0, "windows-INITIAL_FORMS": 0,
+        "vehicle_limits-TOTAL_FORMS": 0, "vehicle_limits-INITIAL_FORMS": 0,
     })
     assert response.status_code == 200
     assert "zone" in response.context["adminform"].form.errors

@@ -83,7 +83,8 @@ def test_the_history_page_says_who_changed_what(client, leiden):
     form = client.get(change).context["adminform"].form
     data = {name: form[name].value() for name in form.fields}
     data.update({"street": "Nieuwe Rijn", "is_active": "on",
-                 "windows-TOTAL_FORMS": 0, "windows-INITIAL_FORMS": 0})
+                 "windows-TOTAL_FORMS": 0, "windows-INITIAL_FORMS": 0,
+                 "vehicle_limits-TOTAL_FORMS": 0, "vehicle_limits-INITIAL_FORMS": 0})
     assert client.post(change, data).status_code == 302
     page = client.get(reverse("console:history", args=["bay", leiden.bay.pk]))
     [changed, _created] = page.context["entries"]

@@ -32,7 +32,8 @@ from places.models import Closure, LoadingBay, Zone  # noqa: E402
 from webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402
 
 # The missing: a demo without some kind of object still gets a URL, which must answer 404.
-MISSING = {"pk": 999999, "reference": "NOTINDEMO"}  # a well-formed reference nobody holds
+# A well-formed reference and slug nobody holds.
+MISSING = {"pk": 999999, "reference": "NOTINDEMO", "slug": "not-in-demo"}
 # name: (manager, the path from the object to its organisation, the fields the URLs use)
 OWNED = {
     "booking": (Booking.objects, "organisation", ["pk", "reference"]),
@@ -51,10 +52,10 @@ OWNED = {
 }
 # Rules everyone may read: the demo's Leiden ones, as the users' home town.
 SHARED = {
-    "zone": (Zone.objects, {"municipality__slug": "leiden"}),
-    "bay": (LoadingBay.objects, {"zone__municipality__slug": "leiden"}),
-    "closure": (Closure.objects, {"zone__municipality__slug": "leiden"}),
-    "hub": (Hub.objects, {}),
+    "zone": (Zone.objects, {"municipality__slug": "leiden"}, ["pk", "slug"]),
+    "bay": (LoadingBay.objects, {"zone__municipality__slug": "leiden"}, ["pk"]),
+    "closure": (Closure.objects, {"zone__municipality__slug": "leiden"}, ["pk"]),
+    "hub": (Hub.objects, {}, ["pk"]),
 }
 
 
@@ -64,8 +65,8 @@ def first(queryset, fields=("pk",)) -> dict | None:
 
 def objects_of(organisation: Organisation | None) -> dict:
     """The organisation's own objects where it has them, else anyone's, else MISSING."""
-    found = {name: first(manager.filter(**leiden)) or first(manager.all()) or MISSING
-             for name, (manager, leiden) in SHARED.items()}
+    found = {name: first(manager.filter(**leiden), fields) or first(manager.all(), fields)
+             or MISSING for name, (manager, leiden, fields) in SHARED.items()}
     for name, (manager, owner, fields) in OWNED.items():
         mine = manager.filter(**{owner: organisation}) if organisation else manager.none()
         found[name] = first(mine, fields) or first(manager.all(), fields) or MISSING

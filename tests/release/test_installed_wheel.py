@@ -68,7 +68,7 @@ REFUSALS = {400, 401, 403, 404, 405}
 DESIGNED_SERVER_ERRORS = {("health", 503), ("cds:status", 501)}
 # What each demo user comes for answers 200.
 OWN_PAGES = {
-    None: ["home", "login", "schema", "swagger-ui", "redoc", "cds:zones"],
+    None: ["home", "login", "schema", "swagger-ui", "redoc", "cds:zones", "places:zone_rules"],
     "winkel": ["portal:home", "portal:map", "portal:grid", "portal:bookings", "portal:booking",
                "portal:booking_reschedule", "portal:profile", "portal:api_keys",
                "portal:readiness", "portal:waitlist"],
@@ -78,6 +78,7 @@ OWN_PAGES = {
     "inzamelaar": ["hubs:routes", "hubs:bundling-report", "api:collector-route-list",
                    "api:collector-pickup-list"],
     "gemeente": ["console:index", "console:dashboard", "console:zone_windows",
+                 "console:zone_windows_next",
                  "console:closure_detail", "console:bays_export", "admin:index",
                  "admin:bookings_booking_changelist", "admin:places_loadingbay_changelist"],
     "handhaver": ["enforcement:page"],

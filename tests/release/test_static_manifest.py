@@ -20,6 +20,7 @@ def test_every_static_file_collects_under_the_hashed_name_storage(tmp_path):
         call_command("collectstatic", interactive=False, verbosity=0)
     manifest = (tmp_path / "staticfiles.json").read_text()
     for name in ("css/venster.css", "portal/leaflet/leaflet.js", "portal/map.js",
+                 "places/zone_rules.js",
                  "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js",
                  "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"):
         assert f'"{name}"' in manifest

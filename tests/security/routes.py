@@ -87,6 +87,8 @@ ARGUMENTS = {
     "api:series-detail": lambda c: {"pk": c.series.pk},
     "api:series-end": lambda c: {"pk": c.series.pk},
     "console:zone_windows": lambda c: {"pk": c.zone.pk},
+    "console:zone_windows_next": lambda c: {"pk": c.zone.pk},
+    "places:zone_rules": lambda c: {"key": c.zone.slug},
     "console:bay_windows": lambda c: {"pk": c.bay.pk},
     "console:whatif": lambda c: {"pk": c.zone.pk},
     "console:zone_zero_emission": lambda c: {"pk": c.zone.pk},

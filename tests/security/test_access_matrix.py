@@ -116,6 +116,7 @@ MATRIX = {
     'console:whatif': (L, 403, L, 403, 403, 200, 404, 403, 200),
     'console:zone_zero_emission': (L, 403, L, 403, 403, 200, 404, 403, 200),
     'console:zone_windows': (L, 403, L, 403, 403, 200, 404, 403, 200),
+    'console:zone_windows_next': (L, 403, L, 403, 403, 200, 404, 403, 200),
     'enforcement:action': (L, 405, L, 405, 405, 405, 405, 405, 405),
     'enforcement:page': (L, 403, L, 403, 403, 200, 200, 200, 200),
     'health': (UP, UP, UP, UP, UP, UP, UP, UP, UP),
@@ -133,6 +134,7 @@ MATRIX = {
     'password_reset_complete': (200, 200, 200, 200, 200, 200, 200, 200, 200),
     'password_reset_confirm': (200, 200, 200, 200, 200, 200, 200, 200, 200),
     'password_reset_done': (200, 200, 200, 200, 200, 200, 200, 200, 200),
+    'places:zone_rules': (200, 200, 200, 200, 200, 200, 200, 200, 200),
     'portal:api_keys': (L, 200, L, 200, R, R, R, R, 403),
     'portal:book': (L, 200, L, 200, R, R, R, R, 403),
     'portal:api_key_revoke': (L, 404, L, 200, R, R, R, R, 403),
@@ -451,6 +453,11 @@ def test_each_role_gets_the_expected_answer(cast, db, frozen_now, key):
 # --- Changes by the wrong people: refused, and nothing changes -------------------------------
 
 
+# Next Monday's windows for the cast's zone: what a municipal admin would publish.
+NEXT_WINDOWS = {"valid_from": "2026-03-30", "action": "publish", "w-TOTAL_FORMS": 1,
+                "w-INITIAL_FORMS": 0, "w-0-weekday": 0, "w-0-start": "06:00",
+                "w-0-end": "09:00"}
+
 CHANGES = [
     # (who, method, address, body, expected status)
     ("shopkeeper", "post", lambda c: f"/api/v1/bookings/{c.booking.reference}/cancel/", {}, 404),
@@ -492,6 +499,9 @@ CHANGES = [
     ("gouda_admin", "post", lambda c: f"/admin/hubs/hub/{c.hub.pk}/delete/", {"post": "yes"}, 403),
     ("collector", "post", lambda c: f"/admin/places/zone/{c.zone.pk}/delete/", {"post": "yes"},
      AL),
+    *[(role, "post", lambda c: f"/console/zones/{c.zone.pk}/windows/next/", NEXT_WINDOWS, want)
+      for role, want in (("gouda_admin", 404), ("carrier_session", 403), ("anonymous", L))],
+    ("anonymous", "post", lambda c: f"/zones/{c.zone.slug}/rules/", {}, 405),
 ]
 
 
