@@ -470,6 +470,12 @@ PAGES = {
                 lambda c: {"w-TOTAL_FORMS": 0, "w-INITIAL_FORMS": 0, "action": "save"}, "url",
                 404),
     ],
+    "console:zone_windows_next": [
+        Refused("gouda_admin", lambda c: f"/console/zones/{c.zone.pk}/windows/next/",
+                lambda c: {"valid_from": "2030-01-01", "w-TOTAL_FORMS": 0,
+                           "w-INITIAL_FORMS": 0, "action": "publish"}, "url", 404),
+    ],
+    "places:zone_rules": NamesNoObjects("anonymous", "a public page, read only"),
     "console:bay_windows": [
         Refused("gouda_admin", lambda c: f"/console/bays/{c.bay.pk}/windows/",
                 lambda c: {"w-TOTAL_FORMS": 0, "w-INITIAL_FORMS": 0, "action": "save"}, "url",
