@@ -26,31 +26,13 @@ from places.models import LoadingBay
 from . import metrics
 from .geo import BBox, distance_cm
 from .query import BadQuery, CurbQuery, instant, parse
-from .views import error, read_only
+from .views import acceptable, error, read_only
 
 MEDIA_TYPE = "application/vnd.cds+csv"
 VERSION = "1.0"
 CONTENT_TYPE = f"{MEDIA_TYPE};version={VERSION}"
 DEFAULT_DAYS = 7
 LONGEST_PERIOD = dt.timedelta(days=92)
-
-
-def acceptable(request) -> bool:
-    """The CDS CSV type in version 1.0, text/csv or a wildcard; no Accept header is fine."""
-    header = request.headers.get("Accept", "").strip()
-    if not header:
-        return True
-    for part in header.split(","):
-        media, *params = [p.strip() for p in part.split(";")]
-        media = media.lower()
-        if media in ("*/*", "text/*", "text/csv"):
-            return True
-        if media == MEDIA_TYPE:
-            options = dict(p.split("=", 1) for p in params if "=" in p)
-            version = options.get("version", VERSION).strip('"')
-            if version == VERSION or version.startswith(VERSION + "."):
-                return True
-    return False
 
 
 def metrics_scope(request) -> Scope:
@@ -79,7 +61,7 @@ def metrics_view(build):
                 "The CDS Metrics need a municipality's API key or a municipal sign-in."))
             response["WWW-Authenticate"] = "Api-Key"
             return response
-        if not acceptable(request):
+        if not acceptable(request, MEDIA_TYPE, wildcards=("*/*", "text/*", "text/csv")):
             return error(request, 406, "not_acceptable",
                          f"This endpoint speaks {CONTENT_TYPE}.", [CONTENT_TYPE])
         try:

@@ -31,12 +31,15 @@ ALLOWED_METHODS = ("GET", "HEAD")
 MAX_PAGE = 1_000_000
 
 
-def acceptable(request) -> bool:
+def acceptable(request, media_type: str = MEDIA_TYPE,
+               wildcards: tuple[str, ...] = ("*/*", "application/*", "application/json")
+               ) -> bool:
     """The CDS media type in version 1.0, or a wildcard or plain JSON; no Accept header is fine.
 
     CDS says a server MUST answer 406 when the Accept header leaves out its
     media type; wildcards and application/json are taken to include it, so
-    that browsers and generic HTTP clients can read open data.
+    that browsers and generic HTTP clients can read open data. The Metrics API passes
+    its CSV media type and the text wildcards instead.
     """
     header = request.headers.get("Accept", "").strip()
     if not header:
@@ -44,9 +47,9 @@ def acceptable(request) -> bool:
     for part in header.split(","):
         media, *params = [p.strip() for p in part.split(";")]
         media = media.lower()
-        if media in ("*/*", "application/*", "application/json"):
+        if media in wildcards:
             return True
-        if media == MEDIA_TYPE:
+        if media == media_type:
             options = dict(p.split("=", 1) for p in params if "=" in p)
             version = options.get("version", VERSION).strip('"')
             if version == VERSION or version.startswith(VERSION + "."):
