@@ -177,7 +177,23 @@ class DatedQuerySet(models.QuerySet):
         return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=day))
 
 
-class TimeWindow(models.Model):
+class DatedRule(models.Model):
+    """A rule in force from one day until another: the dates every dated rule shares."""
+
+    valid_from = models.DateField(_("in force from"), null=True, blank=True,
+                                  help_text=_("Empty: since always."))
+    valid_until = models.DateField(
+        _("in force until"), null=True, blank=True,
+        help_text=_("The first day it no longer applies. Empty: until further notice."),
+    )
+
+    objects = DatedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class TimeWindow(DatedRule):
     """A delivery window (venstertijd) on one weekday, for a zone or a single bay.
 
     A bay with windows of its own on a weekday uses those instead of its zone's.
@@ -196,14 +212,7 @@ class TimeWindow(models.Model):
     start = models.TimeField(_("from"))
     end = models.TimeField(_("until"))
     zero_emission_only = models.BooleanField(_("zero-emission vehicles only"), default=False)
-    valid_from = models.DateField(_("in force from"), null=True, blank=True,
-                                  help_text=_("Empty: since always."))
-    valid_until = models.DateField(
-        _("in force until"), null=True, blank=True,
-        help_text=_("The first day it no longer applies. Empty: until further notice."),
-    )
     history = audit_history()
-    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["weekday", "start"]
@@ -245,7 +254,7 @@ class TimeWindow(models.Model):
                 "A window must stop applying after the day it starts applying.")})
 
 
-class VehicleLimit(models.Model):
+class VehicleLimit(DatedRule):
     """A dated change to the longest or heaviest vehicle a zone (or the longest a bay) takes.
 
     On the days it is in force it stands in for the zone's or the bay's own limit; where
@@ -265,14 +274,7 @@ class VehicleLimit(models.Model):
     max_vehicle_weight_kg = models.PositiveIntegerField(
         _("heaviest vehicle (kg)"), null=True, blank=True, help_text=_("Zones only.")
     )
-    valid_from = models.DateField(_("in force from"), null=True, blank=True,
-                                  help_text=_("Empty: since always."))
-    valid_until = models.DateField(
-        _("in force until"), null=True, blank=True,
-        help_text=_("The first day it no longer applies. Empty: until further notice."),
-    )
     history = audit_history()
-    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["valid_from", "pk"]
